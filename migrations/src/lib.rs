@@ -1,0 +1,21 @@
+//! Database history for `storefront`: one file per migration, forward-only, never edited after it
+//! lands. Migrations use only portable column types so the same files run on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_customers;
+mod m20261121_000002_create_customer_access_tokens;
+mod m20261121_000003_create_storefront_tokens;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_create_customers::Migration),
+            Box::new(m20261121_000002_create_customer_access_tokens::Migration),
+            Box::new(m20261121_000003_create_storefront_tokens::Migration),
+        ]
+    }
+}

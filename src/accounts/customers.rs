@@ -1,0 +1,101 @@
+//! Signing up.
+
+use super::{AccountError, Accounts, now};
+use crate::domain::email::Email;
+use crate::domain::ids::new_id;
+use crate::domain::names::{NameKind, parse_name};
+use crate::domain::password::Password;
+use crate::domain::phone::parse_phone;
+use crate::domain::problem::{ErrorCode, Problem, Problems};
+use crate::store::customers::{self, CustomerRecord, CustomerState, NewCustomer};
+use crate::store::{StoreError, UniqueKey};
+
+/// What `customerCreate` receives, before validation.
+pub struct SignUp {
+    pub email: String,
+    pub password: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone: Option<String>,
+    pub accepts_marketing: Option<bool>,
+}
+
+fn email_taken() -> Problem {
+    Problem::new("email", ErrorCode::Taken, "Email has already been taken")
+}
+
+fn phone_taken() -> Problem {
+    Problem::new("phone", ErrorCode::Taken, "Phone has already been taken")
+}
+
+impl Accounts {
+    /// Creates an enabled customer who can log in at once. Every invalid field is reported;
+    /// the unique indexes decide who wins when two sign-ups race for one email.
+    #[tracing::instrument(skip_all)]
+    pub async fn sign_up(&self, input: SignUp) -> Result<CustomerRecord, AccountError> {
+        let inner = &self.inner;
+        let mut problems = Problems::default();
+        let first_name = problems.check(parse_name(input.first_name.as_deref().unwrap_or(""), NameKind::First));
+        let last_name = problems.check(parse_name(input.last_name.as_deref().unwrap_or(""), NameKind::Last));
+        let email = problems.check(Email::parse(&input.email));
+        let phone = problems.check(parse_phone(input.phone.as_deref().unwrap_or("")));
+        let password = problems.check(Password::parse(&input.password, &inner.password_policy));
+        let (Some(first_name), Some(last_name), Some(email), Some(phone), Some(password)) =
+            (first_name, last_name, email, phone, password)
+        else {
+            return Err(AccountError::Invalid(problems.into_vec()));
+        };
+
+        let email_key = email.key();
+        let (email_is_taken, phone_is_taken) = customers::taken_email_and_phone(
+            inner.db.reader(),
+            inner.shop_id,
+            &email_key,
+            phone.as_deref(),
+        )
+        .await?;
+        if email_is_taken {
+            problems.push(email_taken());
+        }
+        if phone_is_taken {
+            problems.push(phone_taken());
+        }
+        if !problems.is_empty() {
+            return Err(AccountError::Invalid(problems.into_vec()));
+        }
+
+        let password_hash = inner.hasher.hash(password).await?;
+        let txn = inner.db.begin_write().await?;
+        let created = customers::insert(
+            &txn,
+            NewCustomer {
+                id: new_id(),
+                shop_id: inner.shop_id,
+                email: email.as_str().to_owned(),
+                email_key,
+                phone,
+                first_name,
+                last_name,
+                accepts_marketing: input.accepts_marketing.unwrap_or(false),
+                state: CustomerState::Enabled,
+                password_hash: Some(password_hash),
+                now: now(),
+            },
+        )
+        .await;
+        match created {
+            Ok(customer) => {
+                txn.commit().await?;
+                tracing::info!(customer_id = customer.id, "customer signed up");
+                Ok(customer)
+            }
+            Err(StoreError::Taken(UniqueKey::CustomerEmail)) => {
+                Err(AccountError::Invalid(vec![email_taken()]))
+            }
+            Err(StoreError::Taken(UniqueKey::CustomerPhone)) => {
+                Err(AccountError::Invalid(vec![phone_taken()]))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! What a use case can fail with. Everything but `Internal` is the user's to fix and becomes
+//! data in the GraphQL payload; `Internal` is logged with its cause and answered generically.
+
+use crate::domain::password_hash::HashError;
+use crate::domain::problem::Problem;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("the input has {} problem(s)", .0.len())]
+    Invalid(Vec<Problem>),
+    /// Unknown email, wrong password or a customer who cannot log in: one answer for all.
+    #[error("unidentified customer")]
+    UnidentifiedCustomer,
+    /// The customer access token is unknown, expired or revoked.
+    #[error("customer access token not found")]
+    TokenNotFound,
+    #[error("internal failure: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<StoreError> for AccountError {
+    fn from(err: StoreError) -> Self {
+        AccountError::Internal(Box::new(err))
+    }
+}
+
+impl From<sea_orm::DbErr> for AccountError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AccountError::Internal(Box::new(err))
+    }
+}
+
+impl From<HashError> for AccountError {
+    fn from(err: HashError) -> Self {
+        AccountError::Internal(Box::new(err))
+    }
+}
+
+impl From<tokio::task::JoinError> for AccountError {
+    fn from(err: tokio::task::JoinError) -> Self {
+        AccountError::Internal(Box::new(err))
+    }
+}

@@ -1,0 +1,135 @@
+//! Customer access tokens: logging in, reading the customer behind a token, renewing, logging out.
+
+use super::{AccountError, Accounts, now};
+use crate::domain::access_token;
+use crate::domain::ids::new_id;
+use crate::domain::password::Password;
+use crate::domain::password_hash::Verification;
+use crate::store::access_tokens;
+use crate::store::customers::{self, CustomerRecord, CustomerState};
+
+/// A token handed to the customer. The raw value exists only here and in the response.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub token: String,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeletedToken {
+    pub token: String,
+    pub token_id: i64,
+}
+
+impl Accounts {
+    /// Email and password to a new access token. An unknown email, a wrong password and a customer
+    /// who may not log in all get the same answer after the same work (a dummy hash is verified
+    /// when there is no customer), so neither the body nor the timing reveals which it was.
+    #[tracing::instrument(skip_all)]
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<IssuedToken, AccountError> {
+        let inner = &self.inner;
+        let email_key = email.trim().to_lowercase();
+        let customer =
+            customers::find_by_email_key(inner.db.reader(), inner.shop_id, &email_key).await?;
+        let stored_hash = customer.as_ref().and_then(|c| c.password_hash.clone());
+        let verification = inner
+            .hasher
+            .verify(Password::candidate(password), stored_hash.clone())
+            .await?;
+        let (Some(customer), Some(stored_hash), Verification::Match { needs_rehash }) =
+            (customer, stored_hash, verification)
+        else {
+            return Err(AccountError::UnidentifiedCustomer);
+        };
+        if customer.state != CustomerState::Enabled {
+            return Err(AccountError::UnidentifiedCustomer);
+        }
+        let upgraded_hash = if needs_rehash {
+            Some(inner.hasher.hash(Password::candidate(password)).await?)
+        } else {
+            None
+        };
+
+        let txn = inner.db.begin_write().await?;
+        if let Some(new_hash) = &upgraded_hash {
+            customers::upgrade_password_hash(&txn, customer.id, &stored_hash, new_hash).await?;
+        }
+        let issued = self.issue_token(&txn, customer.id).await?;
+        txn.commit().await?;
+        if upgraded_hash.is_some() {
+            tracing::info!(customer_id = customer.id, "password hash upgraded to current parameters");
+        }
+        tracing::info!(customer_id = customer.id, "customer signed in");
+        Ok(issued)
+    }
+
+    /// The customer a live token belongs to; `None` for anything else.
+    pub async fn customer_by_token(&self, token: &str) -> Result<Option<CustomerRecord>, AccountError> {
+        let Some(digest) = access_token::digest(token) else {
+            return Ok(None);
+        };
+        Ok(access_tokens::find_live(self.inner.db.reader(), &digest, now())
+            .await?
+            .map(|(_, customer)| customer))
+    }
+
+    /// Extends a live token by a full lifetime from now; the token itself does not change.
+    #[tracing::instrument(skip_all)]
+    pub async fn renew_token(&self, token: &str) -> Result<IssuedToken, AccountError> {
+        let digest = access_token::digest(token).ok_or(AccountError::TokenNotFound)?;
+        let now = now();
+        let expires_at = now + self.inner.token_ttl_seconds;
+        let txn = self.inner.db.begin_write().await?;
+        let (record, _) = access_tokens::find_live(&txn, &digest, now)
+            .await?
+            .ok_or(AccountError::TokenNotFound)?;
+        if !access_tokens::extend(&txn, record.id, now, expires_at).await? {
+            return Err(AccountError::TokenNotFound);
+        }
+        txn.commit().await?;
+        Ok(IssuedToken {
+            token: token.to_owned(),
+            expires_at,
+        })
+    }
+
+    /// Revokes a live token (logging out).
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_token(&self, token: &str) -> Result<DeletedToken, AccountError> {
+        let digest = access_token::digest(token).ok_or(AccountError::TokenNotFound)?;
+        let txn = self.inner.db.begin_write().await?;
+        let (record, _) = access_tokens::find_live(&txn, &digest, now())
+            .await?
+            .ok_or(AccountError::TokenNotFound)?;
+        if !access_tokens::delete(&txn, record.id).await? {
+            return Err(AccountError::TokenNotFound);
+        }
+        txn.commit().await?;
+        Ok(DeletedToken {
+            token: token.to_owned(),
+            token_id: record.id,
+        })
+    }
+
+    /// Removes expired tokens; returns how many.
+    pub async fn purge_expired_tokens(&self) -> Result<u64, AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        let removed = access_tokens::delete_expired(&txn, now()).await?;
+        txn.commit().await?;
+        Ok(removed)
+    }
+
+    async fn issue_token(
+        &self,
+        txn: &impl crate::store::ConnectionTrait,
+        customer_id: i64,
+    ) -> Result<IssuedToken, AccountError> {
+        let token = access_token::generate();
+        let digest = access_token::digest(&token)
+            .ok_or_else(|| AccountError::Internal("generated token is malformed".into()))?;
+        let now = now();
+        let expires_at = now + self.inner.token_ttl_seconds;
+        access_tokens::insert(txn, new_id(), customer_id, &digest, now, expires_at).await?;
+        Ok(IssuedToken { token, expires_at })
+    }
+}

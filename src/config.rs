@@ -1,0 +1,360 @@
+//! One typed configuration: defaults in code, then an optional `storefront.toml`, then
+//! `STOREFRONT_*` environment variables (nested keys with `__`, e.g. `STOREFRONT_PASSWORD__MIN_LENGTH`)
+//! and `DATABASE_URL`. Tests build a `Config` in code. Secrets never appear in `Debug` output.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::password::PasswordPolicy;
+use crate::domain::password_hash::HashParams;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// GraphiQL served with a token filled in; a missing secret is generated and kept.
+    #[default]
+    Development,
+    /// Every secret must be configured explicitly.
+    Production,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub environment: Environment,
+    /// Address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// `sqlite://...` or `postgres://...`; unset means the SQLite file `storefront.db` in `data_dir`.
+    pub database_url: Option<String>,
+    /// Where the embedded database and generated secrets live.
+    pub data_dir: PathBuf,
+    /// Key for signed tokens (activation, reset). In development a missing key is generated once
+    /// and kept in `data_dir/secret.key`.
+    #[serde(skip_serializing)]
+    pub secret_key: Option<SecretString>,
+    pub shop: ShopConfig,
+    pub password: PasswordConfig,
+    pub customer_tokens: CustomerTokenConfig,
+    pub database: DatabaseConfig,
+    pub http: HttpConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShopConfig {
+    /// Every row belongs to a shop; one process serves one shop today.
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasswordConfig {
+    pub min_length: usize,
+    pub max_length: usize,
+    pub hash: HashParams,
+    /// How many passwords may be hashed at once; unset means one per CPU core.
+    pub max_concurrent_hashes: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CustomerTokenConfig {
+    /// Lifetime of a customer access token; Shopify's is 42 days.
+    pub ttl_seconds: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// Connections in the pool (readers on SQLite, where writes go through one connection).
+    pub max_connections: u32,
+    /// How long a request waits for a connection before failing.
+    pub acquire_timeout_seconds: u64,
+    /// Apply pending migrations when the server or a command starts. Turn off when several nodes
+    /// share one database and `storefront migrate` runs once per deploy.
+    pub auto_migrate: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    /// Longest time one request may take, in seconds.
+    pub request_timeout_seconds: u64,
+    /// Origins allowed by CORS; `*` allows any (storefront tokens are public by design).
+    pub cors_allowed_origins: Vec<String>,
+    /// How long in-flight requests may finish after a shutdown signal, in seconds.
+    pub shutdown_grace_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            environment: Environment::Development,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            secret_key: None,
+            shop: ShopConfig::default(),
+            password: PasswordConfig::default(),
+            customer_tokens: CustomerTokenConfig::default(),
+            database: DatabaseConfig::default(),
+            http: HttpConfig::default(),
+        }
+    }
+}
+
+impl Default for ShopConfig {
+    fn default() -> Self {
+        Self {
+            id: 1,
+            name: "My Store".to_owned(),
+        }
+    }
+}
+
+impl Default for PasswordConfig {
+    fn default() -> Self {
+        let policy = PasswordPolicy::default();
+        Self {
+            min_length: policy.min_length,
+            max_length: policy.max_length,
+            hash: HashParams::default(),
+            max_concurrent_hashes: None,
+        }
+    }
+}
+
+impl Default for CustomerTokenConfig {
+    fn default() -> Self {
+        Self {
+            ttl_seconds: 42 * 24 * 60 * 60,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout_seconds: 10,
+            auto_migrate: true,
+        }
+    }
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            body_limit_bytes: 256 * 1024,
+            request_timeout_seconds: 30,
+            cors_allowed_origins: vec!["*".to_owned()],
+            shutdown_grace_seconds: 20,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+    #[error("could not read or write the secret key file {path}: {source}")]
+    SecretFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "no secret key is configured: set STOREFRONT_SECRET_KEY (for example to the output of `openssl rand -hex 32`)"
+    )]
+    MissingSecret,
+}
+
+impl Config {
+    /// Defaults, then the TOML file (`STOREFRONT_CONFIG` or `./storefront.toml`, if present),
+    /// then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("STOREFRONT_CONFIG").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("storefront.toml"));
+        Self::figment(&file)
+            .extract()
+            .map_err(|e| ConfigError::Invalid(e.to_string()))
+    }
+
+    fn figment(file: &Path) -> Figment {
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::raw().only(&["DATABASE_URL"]).lowercase(true))
+            .merge(
+                Env::prefixed("STOREFRONT_")
+                    .ignore(&["CONFIG"])
+                    .split("__")
+                    .lowercase(true),
+            )
+    }
+
+    pub fn password_policy(&self) -> PasswordPolicy {
+        PasswordPolicy {
+            min_length: self.password.min_length,
+            max_length: self.password.max_length,
+        }
+    }
+
+    /// The database to use: the configured URL, or the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("storefront.db").display()
+            ),
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |message: &str| Err(ConfigError::Invalid(message.to_owned()));
+        if self.password.min_length == 0 || self.password.min_length > self.password.max_length {
+            return invalid("password.min_length must be at least 1 and at most password.max_length");
+        }
+        if self.customer_tokens.ttl_seconds <= 0 {
+            return invalid("customer_tokens.ttl_seconds must be positive");
+        }
+        if self.database.max_connections == 0 {
+            return invalid("database.max_connections must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// The signing key: configured, or (in development only) read from or generated into
+    /// `data_dir/secret.key` once, so that it never changes silently between runs.
+    pub fn resolve_secret_key(&self) -> Result<SecretString, ConfigError> {
+        if let Some(secret) = &self.secret_key
+            && !secret.expose_secret().is_empty()
+        {
+            return Ok(secret.clone());
+        }
+        if self.environment == Environment::Production {
+            return Err(ConfigError::MissingSecret);
+        }
+        let path = self.data_dir.join("secret.key");
+        let file_error = |source| ConfigError::SecretFile {
+            path: path.clone(),
+            source,
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(existing) if !existing.trim().is_empty() => {
+                return Ok(SecretString::from(existing.trim().to_owned()));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(file_error(e)),
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(file_error)?;
+        let generated = format!(
+            "{}{}",
+            crate::domain::access_token::generate(),
+            crate::domain::access_token::generate()
+        );
+        write_private_file(&path, &generated).map_err(file_error)?;
+        tracing::info!(path = %path.display(), "generated a new secret key for development");
+        Ok(SecretString::from(generated))
+    }
+}
+
+/// Creates the file readable by its owner only; an existing file is never overwritten.
+fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_documented_values() {
+        let config = Config::default();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.password.min_length, 8);
+        assert_eq!(config.customer_tokens.ttl_seconds, 3_628_800);
+        assert_eq!(config.password.hash, HashParams::default());
+        assert!(config.database_url().starts_with("sqlite://data"));
+    }
+
+    #[test]
+    fn file_then_environment_override_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "storefront.toml",
+                "listen = \"0.0.0.0:9000\"\n[password]\nmin_length = 5\nmax_length = 40\n",
+            )?;
+            jail.set_env("STOREFRONT_PASSWORD__MAX_LENGTH", "64");
+            jail.set_env("DATABASE_URL", "postgres://db/storefront");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
+            assert_eq!(config.password.min_length, 5);
+            assert_eq!(config.password.max_length, 64);
+            assert_eq!(config.database_url(), "postgres://db/storefront");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let config = Config {
+            secret_key: Some(SecretString::from("super-secret-value")),
+            ..Config::default()
+        };
+        assert!(!format!("{config:?}").contains("super-secret-value"));
+    }
+
+    #[test]
+    fn development_secret_is_generated_once_and_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = Config {
+            data_dir: dir.path().join("nested"),
+            ..Config::default()
+        };
+        let first = config.resolve_secret_key().expect("generated");
+        let second = config.resolve_secret_key().expect("read back");
+        assert_eq!(first.expose_secret(), second.expose_secret());
+        assert_eq!(first.expose_secret().len(), 64);
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_secret() {
+        let config = Config {
+            environment: Environment::Production,
+            ..Config::default()
+        };
+        assert!(matches!(
+            config.resolve_secret_key(),
+            Err(ConfigError::MissingSecret)
+        ));
+    }
+
+    #[test]
+    fn rejects_an_impossible_password_policy() {
+        let mut config = Config::default();
+        config.password.min_length = 50;
+        config.password.max_length = 40;
+        assert!(config.validate().is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! Pure rules of the customer-account domain: parsing and validating what users send, token and
+//! id formats, password hashing. Nothing here does I/O or awaits, so every rule is unit-testable.
+
+pub mod access_token;
+pub mod email;
+pub mod ids;
+pub mod names;
+pub mod password;
+pub mod password_hash;
+pub mod phone;
+pub mod problem;

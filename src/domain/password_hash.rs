@@ -1,0 +1,197 @@
+//! Argon2id password hashing in PHC strings. OWASP's parameters by default (19 MiB, t=2, p=1);
+//! a stored hash made with other parameters verifies and is reported for re-hashing.
+//! This is CPU-bound work; the caller decides where it runs (see `accounts::hasher`).
+
+use argon2::password_hash::{SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use serde::{Deserialize, Serialize};
+
+use super::password::Password;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashParams {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl Default for HashParams {
+    /// OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
+    fn default() -> Self {
+        Self {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+impl HashParams {
+    /// The cheapest parameters argon2 accepts. Worthless against an attacker: only tests that
+    /// would otherwise spend their time hashing choose this, by this name.
+    pub const fn danger_insecure_for_tests() -> Self {
+        Self {
+            memory_kib: 8,
+            iterations: 1,
+            parallelism: 1,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(String);
+
+/// What verifying a password against a stored hash found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    Match { needs_rehash: bool },
+    Mismatch,
+}
+
+pub struct PasswordHashing {
+    argon2: Argon2<'static>,
+    params: HashParams,
+    dummy_hash: String,
+}
+
+impl PasswordHashing {
+    pub fn new(params: HashParams) -> Result<Self, HashError> {
+        let argon_params = Params::new(
+            params.memory_kib,
+            params.iterations,
+            params.parallelism,
+            None,
+        )
+        .map_err(|e| HashError(e.to_string()))?;
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
+        let mut hashing = Self {
+            argon2,
+            params,
+            dummy_hash: String::new(),
+        };
+        hashing.dummy_hash = hashing.hash(&Password::candidate(&crate::domain::access_token::generate()))?;
+        Ok(hashing)
+    }
+
+    pub fn params(&self) -> HashParams {
+        self.params
+    }
+
+    pub fn hash(&self, password: &Password) -> Result<String, HashError> {
+        let salt = SaltString::generate(&mut OsRng);
+        self.argon2
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| HashError(e.to_string()))
+    }
+
+    /// Verifies against the stored PHC string; `None` (no customer, no password) verifies
+    /// against a dummy hash so that the answer takes the same time either way.
+    pub fn verify(&self, password: &Password, stored: Option<&str>) -> Verification {
+        let Some(stored) = stored else {
+            let _ = self.check(password, &self.dummy_hash);
+            return Verification::Mismatch;
+        };
+        match self.check(password, stored) {
+            Some(parsed_params) => Verification::Match {
+                needs_rehash: parsed_params != self.params,
+            },
+            None => Verification::Mismatch,
+        }
+    }
+
+    /// Returns the parameters of the stored hash when the password matches it.
+    fn check(&self, password: &Password, stored: &str) -> Option<HashParams> {
+        let parsed = PasswordHash::new(stored).ok()?;
+        let params = Params::try_from(&parsed).ok()?;
+        // Verify with the parameters the hash was made with, whatever the current ones are.
+        self.argon2
+            .verify_password(password.expose().as_bytes(), &parsed)
+            .ok()?;
+        let same_algorithm = parsed.algorithm.as_str() == "argon2id"
+            && parsed.version == Some(Version::V0x13.into());
+        let found = HashParams {
+            memory_kib: params.m_cost(),
+            iterations: params.t_cost(),
+            parallelism: params.p_cost(),
+        };
+        Some(if same_algorithm {
+            found
+        } else {
+            // Anything that is not argon2id v19 is out of date, whatever its costs.
+            HashParams {
+                memory_kib: 0,
+                ..found
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hashing(params: HashParams) -> PasswordHashing {
+        PasswordHashing::new(params).expect("valid params")
+    }
+
+    #[test]
+    fn hashes_are_argon2id_phc_strings_with_the_configured_params() {
+        let h = hashing(HashParams {
+            memory_kib: 64,
+            iterations: 2,
+            parallelism: 1,
+        });
+        let phc = h.hash(&Password::candidate("correct horse")).expect("hash");
+        assert!(phc.starts_with("$argon2id$v=19$m=64,t=2,p=1$"), "{phc}");
+        assert!(!phc.contains("correct horse"));
+    }
+
+    #[test]
+    fn verifies_matches_and_mismatches() {
+        let h = hashing(HashParams::danger_insecure_for_tests());
+        let phc = h.hash(&Password::candidate("correct horse")).expect("hash");
+        assert_eq!(
+            h.verify(&Password::candidate("correct horse"), Some(&phc)),
+            Verification::Match {
+                needs_rehash: false
+            }
+        );
+        assert_eq!(
+            h.verify(&Password::candidate("wrong horse"), Some(&phc)),
+            Verification::Mismatch
+        );
+        assert_eq!(h.verify(&Password::candidate("x"), None), Verification::Mismatch);
+        assert_eq!(
+            h.verify(&Password::candidate("x"), Some("not a hash")),
+            Verification::Mismatch
+        );
+    }
+
+    #[test]
+    fn hash_with_old_params_verifies_and_asks_for_rehash() {
+        let old = hashing(HashParams::danger_insecure_for_tests());
+        let phc = old.hash(&Password::candidate("correct horse")).expect("hash");
+        let current = hashing(HashParams {
+            memory_kib: 32,
+            iterations: 2,
+            parallelism: 1,
+        });
+        assert_eq!(
+            current.verify(&Password::candidate("correct horse"), Some(&phc)),
+            Verification::Match { needs_rehash: true }
+        );
+    }
+
+    #[test]
+    fn a_100_character_password_never_matches_its_prefix() {
+        let h = hashing(HashParams::danger_insecure_for_tests());
+        let long = "p".repeat(100);
+        let phc = h.hash(&Password::candidate(&long)).expect("hash");
+        assert_eq!(
+            h.verify(&Password::candidate(&long[..72]), Some(&phc)),
+            Verification::Mismatch
+        );
+    }
+}

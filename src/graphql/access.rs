@@ -1,0 +1,70 @@
+//! Access checks and the top-level errors Shopify answers with: `ACCESS_DENIED` for a missing
+//! storefront token or an invalid customer token, and `INTERNAL_SERVER_ERROR` with a request id.
+
+use async_graphql::{Context, Error, ErrorExtensions};
+
+use super::context::RequestContext;
+use crate::accounts::{AccountError, Accounts};
+
+const DOCUMENTATION: &str = "https://shopify.dev/api/usage/access-scopes";
+const CUSTOMER_TOKEN_REQUIRED: &str = "Requires valid customer access token.";
+
+/// The access scope a customer field needs.
+#[derive(Clone, Copy)]
+pub enum Scope {
+    ReadCustomers,
+    WriteCustomers,
+}
+
+impl Scope {
+    fn name(self) -> &'static str {
+        match self {
+            Scope::ReadCustomers => "unauthenticated_read_customers",
+            Scope::WriteCustomers => "unauthenticated_write_customers",
+        }
+    }
+}
+
+/// The use cases, once the request has shown a valid storefront token.
+pub fn storefront<'a>(ctx: &'a Context<'_>, field: &str, scope: Scope) -> Result<&'a Accounts, Error> {
+    let granted = ctx
+        .data_opt::<RequestContext>()
+        .is_some_and(|request| request.storefront.is_some());
+    if !granted {
+        return Err(access_denied(field, scope, false));
+    }
+    ctx.data::<Accounts>()
+}
+
+/// Shopify's shape: `Access denied for <field> field. Required access: ...`.
+pub fn access_denied(field: &str, scope: Scope, customer_token: bool) -> Error {
+    let mut required = format!("`{}` access scope.", scope.name());
+    if customer_token {
+        required.push_str(" Also: ");
+        required.push_str(CUSTOMER_TOKEN_REQUIRED);
+    }
+    Error::new(format!(
+        "Access denied for {field} field. Required access: {required}"
+    ))
+    .extend_with(|_, e| {
+        e.set("code", "ACCESS_DENIED");
+        e.set("documentation", DOCUMENTATION);
+        e.set("requiredAccess", required.clone());
+    })
+}
+
+/// Logs the cause once, with the request id, and answers without revealing it.
+pub fn internal(ctx: &Context<'_>, err: AccountError) -> Error {
+    let request_id = ctx
+        .data_opt::<RequestContext>()
+        .map(|request| request.request_id.clone())
+        .unwrap_or_default();
+    tracing::error!(request_id = %request_id, error = %err, cause = ?std::error::Error::source(&err), "request failed");
+    Error::new(format!(
+        "Internal error. Looks like something went wrong on our end.\nRequest ID: {request_id} (include this in support requests)."
+    ))
+    .extend_with(|_, e| {
+        e.set("code", "INTERNAL_SERVER_ERROR");
+        e.set("requestId", request_id.clone());
+    })
+}

@@ -1,0 +1,10 @@
+//! What the HTTP layer tells resolvers about the request.
+
+use crate::accounts::StorefrontAccess;
+
+pub struct RequestContext {
+    /// The storefront token the request carried, when it is valid.
+    pub storefront: Option<StorefrontAccess>,
+    /// The id that ties the request's log lines and error answers together.
+    pub request_id: String,
+}

@@ -1,0 +1,47 @@
+//! The GraphQL schema: Shopify's customer surface, type for type. Resolvers are thin: they check
+//! access, call one use case and map its outcome into the Shopify payload.
+
+mod access;
+pub mod codes;
+mod context;
+mod customer;
+mod errors;
+mod in_context;
+mod mutation;
+mod payloads;
+mod query;
+mod scalars;
+
+use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
+
+pub use context::RequestContext;
+pub use mutation::Mutation;
+pub use query::QueryRoot;
+
+use crate::accounts::Accounts;
+
+pub type StorefrontSchema = Schema<QueryRoot, Mutation, EmptySubscription>;
+
+/// The Storefront API version this server speaks (paths name it; any version is served).
+pub const API_VERSION: &str = "2026-04";
+
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, Mutation, EmptySubscription> {
+    Schema::build(QueryRoot, Mutation, EmptySubscription)
+        .register_output_type::<errors::DisplayableError>()
+        .directive(in_context::InContext)
+}
+
+/// The schema with what its resolvers need; built once at start-up.
+pub fn build_schema(accounts: Accounts) -> StorefrontSchema {
+    builder().data(accounts).finish()
+}
+
+/// The SDL of the schema, sorted so that `schema.graphql` diffs read well.
+pub fn sdl() -> String {
+    builder().finish().sdl_with_options(
+        SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}

@@ -1,0 +1,116 @@
+//! `Mutation`: the customer mutations of the Storefront API that are served.
+
+use async_graphql::{Context, Object, Result};
+
+use super::access::{self, Scope};
+use super::customer::Customer;
+use super::errors::{UserError, UserErrors};
+use super::payloads::{
+    CustomerAccessTokenCreateInput, CustomerAccessTokenCreatePayload,
+    CustomerAccessTokenDeletePayload, CustomerAccessTokenRenewPayload, CustomerCreateInput,
+    CustomerCreatePayload,
+};
+use crate::accounts::{AccountError, SignUp};
+use crate::domain::ids::gid;
+use crate::domain::problem::ErrorCode;
+
+pub struct Mutation;
+
+/// The schema’s entry-point for mutations.
+#[Object]
+impl Mutation {
+    /// For legacy customer accounts only. Creates a CustomerAccessToken using the customer's email and password. The access token is required to read or modify the Customer object, such as updating account information or managing addresses.
+    async fn customer_access_token_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The fields used to create a customer access token.")]
+        input: CustomerAccessTokenCreateInput,
+    ) -> Result<Option<CustomerAccessTokenCreatePayload>> {
+        let accounts = access::storefront(ctx, "customerAccessTokenCreate", Scope::WriteCustomers)?;
+        match accounts.sign_in(&input.email, &input.password).await {
+            Ok(issued) => Ok(Some(CustomerAccessTokenCreatePayload::new(
+                Some(issued.into()),
+                UserErrors::default(),
+            ))),
+            Err(AccountError::UnidentifiedCustomer) => Ok(Some(CustomerAccessTokenCreatePayload::new(
+                None,
+                UserErrors::general(ErrorCode::UnidentifiedCustomer, "Unidentified customer"),
+            ))),
+            Err(other) => Err(access::internal(ctx, other)),
+        }
+    }
+
+    /// Permanently destroys a CustomerAccessToken. Use this mutation when a customer explicitly signs out or when you need to revoke the token. Use customerAccessTokenCreate to generate a new token with the customer's credentials.
+    async fn customer_access_token_delete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The access token used to identify the customer.")]
+        customer_access_token: String,
+    ) -> Result<Option<CustomerAccessTokenDeletePayload>> {
+        const FIELD: &str = "customerAccessTokenDelete";
+        let accounts = access::storefront(ctx, FIELD, Scope::WriteCustomers)?;
+        match accounts.delete_token(&customer_access_token).await {
+            Ok(deleted) => Ok(Some(CustomerAccessTokenDeletePayload {
+                deleted_access_token: Some(deleted.token),
+                deleted_customer_access_token_id: Some(gid("CustomerAccessToken", deleted.token_id)),
+                user_errors: Vec::new(),
+            })),
+            Err(AccountError::TokenNotFound) => {
+                Err(access::access_denied(FIELD, Scope::WriteCustomers, true))
+            }
+            Err(other) => Err(access::internal(ctx, other)),
+        }
+    }
+
+    /// Extends the validity of a CustomerAccessToken before it expires. The renewed token maintains authenticated access to customer operations. Renewal must happen before the token's expiresAt time.
+    async fn customer_access_token_renew(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The access token used to identify the customer.")]
+        customer_access_token: String,
+    ) -> Result<Option<CustomerAccessTokenRenewPayload>> {
+        let accounts = access::storefront(ctx, "customerAccessTokenRenew", Scope::WriteCustomers)?;
+        match accounts.renew_token(&customer_access_token).await {
+            Ok(issued) => Ok(Some(CustomerAccessTokenRenewPayload {
+                customer_access_token: Some(issued.into()),
+                user_errors: Vec::new(),
+            })),
+            Err(AccountError::TokenNotFound) => Ok(Some(CustomerAccessTokenRenewPayload {
+                customer_access_token: None,
+                user_errors: vec![UserError {
+                    field: Some(vec!["customerAccessToken".to_owned()]),
+                    message: "access token does not exist".to_owned(),
+                }],
+            })),
+            Err(other) => Err(access::internal(ctx, other)),
+        }
+    }
+
+    /// Creates a new Customer account with the provided contact information and login credentials. The customer can then sign in for things such as accessing their account, viewing order history, and managing saved addresses.
+    async fn customer_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The fields used to create a new customer.")] input: CustomerCreateInput,
+    ) -> Result<Option<CustomerCreatePayload>> {
+        let accounts = access::storefront(ctx, "customerCreate", Scope::WriteCustomers)?;
+        let sign_up = SignUp {
+            email: input.email,
+            password: input.password,
+            first_name: input.first_name,
+            last_name: input.last_name,
+            phone: input.phone,
+            accepts_marketing: input.accepts_marketing,
+        };
+        match accounts.sign_up(sign_up).await {
+            Ok(customer) => Ok(Some(CustomerCreatePayload::new(
+                Some(Customer(customer)),
+                UserErrors::default(),
+            ))),
+            Err(AccountError::Invalid(problems)) => Ok(Some(CustomerCreatePayload::new(
+                None,
+                UserErrors::from_problems("input", problems),
+            ))),
+            Err(other) => Err(access::internal(ctx, other)),
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The GraphQL endpoints: `POST /api/{version}/graphql.json` (and `/graphql`, without `.json`,
+//! as shopify-buy calls it), `POST /graphql`, and `GET /graphql` for queries or GraphiQL.
+//! Requests are parsed here rather than by an extractor so that every malformed request gets a
+//! clear status and a GraphQL-shaped body.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql_axum::GraphQLResponse;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
+use super::problem_response::graphql_error;
+use crate::accounts::StorefrontAccess;
+use crate::graphql::{API_VERSION, RequestContext};
+use crate::store::storefront_tokens::TokenKind;
+
+const PUBLIC_TOKEN_HEADER: &str = "x-shopify-storefront-access-token";
+const PRIVATE_TOKEN_HEADER: &str = "shopify-storefront-private-token";
+
+pub async fn post_api(
+    State(state): State<AppState>,
+    Path(version): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !is_api_version(&version) {
+        return super::problem_response::not_found().await;
+    }
+    post_graphql(State(state), headers, body).await
+}
+
+pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let bytes = match axum::body::to_bytes(body, state.body_limit_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return graphql_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "The request body is larger than the limit of {} bytes",
+                    state.body_limit_bytes
+                ),
+            );
+        }
+    };
+    match parse_post_body(&headers, &bytes) {
+        Ok(request) => execute(&state, &headers, request).await,
+        Err(response) => response,
+    }
+}
+
+/// `GET /graphql?query=...` runs a query; without a query it is the GraphiQL playground.
+pub async fn get_graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return graphiql(&state).await;
+    };
+    let request = match async_graphql::http::parse_query_string(&query) {
+        Ok(request) => request,
+        Err(err) => {
+            return graphql_error(StatusCode::BAD_REQUEST, format!("Invalid query string: {err}"));
+        }
+    };
+    if is_mutation(&request) {
+        let mut response = graphql_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Mutations are not allowed over GET; send them with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, &headers, request).await
+}
+
+/// `YYYY-MM` or `unstable`, the version segments Shopify's paths use.
+fn is_api_version(version: &str) -> bool {
+    let bytes = version.as_bytes();
+    version == "unstable"
+        || (bytes.len() == 7
+            && bytes[4] == b'-'
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || b.is_ascii_digit()))
+}
+
+/// JSON (`{"query", "variables", "operationName"}`) or a raw `application/graphql` document.
+#[allow(clippy::result_large_err)]
+fn parse_post_body(headers: &HeaderMap, body: &Bytes) -> Result<async_graphql::Request, Response> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(|value| value.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match content_type.as_str() {
+        "application/json" => {
+            if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+                return Err(graphql_error(
+                    StatusCode::BAD_REQUEST,
+                    "Batched queries are not supported: send one operation per request",
+                ));
+            }
+            serde_json::from_slice::<async_graphql::Request>(body).map_err(|err| {
+                graphql_error(
+                    StatusCode::BAD_REQUEST,
+                    format!("Required parameter missing or invalid: {err}"),
+                )
+            })
+        }
+        "application/graphql" => std::str::from_utf8(body)
+            .map(async_graphql::Request::new)
+            .map_err(|_| graphql_error(StatusCode::BAD_REQUEST, "The body is not valid UTF-8")),
+        "" => Err(graphql_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Missing Content-Type: send application/json",
+        )),
+        other => Err(graphql_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("Unsupported Content-Type {other}: send application/json"),
+        )),
+    }
+}
+
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    match &document.operations {
+        DocumentOperations::Single(operation) => operation.node.ty == OperationType::Mutation,
+        DocumentOperations::Multiple(operations) => match &request.operation_name {
+            Some(name) => operations
+                .get(name.as_str())
+                .is_some_and(|op| op.node.ty == OperationType::Mutation),
+            None => operations
+                .values()
+                .any(|op| op.node.ty == OperationType::Mutation),
+        },
+    }
+}
+
+async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::Request) -> Response {
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let storefront = match storefront_access(state, headers).await {
+        Ok(access) => access,
+        Err(err) => {
+            tracing::error!(request_id = %request_id, error = %err, "storefront token check failed");
+            return graphql_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("Internal error. Looks like something went wrong on our end.\nRequest ID: {request_id} (include this in support requests)."),
+            );
+        }
+    };
+    let request = request.data(RequestContext {
+        storefront,
+        request_id,
+    });
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+}
+
+async fn storefront_access(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<StorefrontAccess>, crate::accounts::AccountError> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let (token, kind) = match (header(PUBLIC_TOKEN_HEADER), header(PRIVATE_TOKEN_HEADER)) {
+        (Some(token), _) => (token, TokenKind::Public),
+        (None, Some(token)) => (token, TokenKind::Private),
+        (None, None) => return Ok(None),
+    };
+    state.accounts.storefront_access(token, kind).await
+}
+
+async fn graphiql(state: &AppState) -> Response {
+    let endpoint = format!("/api/{API_VERSION}/graphql.json");
+    let token = if state.prefill_graphiql_token {
+        state.accounts.first_public_token().await.unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "could not read a storefront token for GraphiQL");
+            None
+        })
+    } else {
+        None
+    };
+    let mut source = GraphiQLSource::build()
+        .endpoint(&endpoint)
+        .title("storefront · GraphiQL");
+    if let Some(token) = token.as_deref() {
+        source = source.header("X-Shopify-Storefront-Access-Token", token);
+    }
+    Html(source.finish()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_versions() {
+        for ok in ["2026-04", "2022-07", "unstable"] {
+            assert!(is_api_version(ok), "{ok}");
+        }
+        for bad in ["2026-4", "latest", "2026_04", "20260-4"] {
+            assert!(!is_api_version(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn mutation_detection_follows_the_operation_name() {
+        let both = "query A { __typename } mutation B { __typename }";
+        let request = |name: Option<&str>| {
+            let r = async_graphql::Request::new(both);
+            match name {
+                Some(n) => r.operation_name(n),
+                None => r,
+            }
+        };
+        assert!(!is_mutation(&request(Some("A"))));
+        assert!(is_mutation(&request(Some("B"))));
+        assert!(is_mutation(&request(None)));
+        assert!(is_mutation(&async_graphql::Request::new("mutation { x }")));
+        assert!(!is_mutation(&async_graphql::Request::new("{ x }")));
+    }
+}

@@ -1,0 +1,49 @@
+//! The HTTP surface: the GraphQL endpoints Shopify clients call, GraphiQL, health checks, and the
+//! layers every request passes (request ids, tracing, CORS, timeouts, panics to 500s).
+
+mod graphql_endpoint;
+mod health;
+mod layers;
+mod problem_response;
+mod server;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use server::{serve, shutdown_signal};
+
+use crate::accounts::Accounts;
+use crate::config::{Config, Environment};
+use crate::graphql::StorefrontSchema;
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: StorefrontSchema,
+    pub accounts: Accounts,
+    pub body_limit_bytes: usize,
+    /// Development fills GraphiQL's token header in for the newcomer.
+    pub prefill_graphiql_token: bool,
+}
+
+pub fn router(state: AppState, config: &Config) -> Router {
+    debug_assert_eq!(
+        state.prefill_graphiql_token,
+        config.environment == Environment::Development
+    );
+    let api = post(graphql_endpoint::post_api).fallback(problem_response::method_not_allowed);
+    let routes = Router::new()
+        .route("/api/{version}/graphql.json", api.clone())
+        .route("/api/{version}/graphql", api)
+        .route(
+            "/graphql",
+            get(graphql_endpoint::get_graphql)
+                .post(graphql_endpoint::post_graphql)
+                .fallback(problem_response::method_not_allowed),
+        )
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(problem_response::not_found)
+        .with_state(state);
+    layers::apply(routes, &config.http)
+}

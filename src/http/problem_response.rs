@@ -1,0 +1,38 @@
+//! Answers for requests that never reach GraphQL: always a JSON body with an `errors` entry, so
+//! clients that parse every response as GraphQL get a readable message.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// `{"errors":[{"message": ...}]}` with the given status.
+pub fn graphql_error(status: StatusCode, message: impl Into<String>) -> Response {
+    let body = json!({ "errors": [{ "message": message.into() }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Shopify's 404 body.
+pub async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        json!({ "errors": "Not Found" }).to_string(),
+    )
+        .into_response()
+}
+
+pub async fn method_not_allowed() -> Response {
+    let mut response = graphql_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "This endpoint accepts POST requests with a JSON body (GET /graphql serves queries and GraphiQL)",
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    response
+}

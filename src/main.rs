@@ -1,0 +1,158 @@
+//! The `storefront` command: serve (the default), migrate, print the schema, manage storefront
+//! access tokens. Thin: parse, load config, init logging, call the library.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use storefront::config::Config;
+use storefront::store::storefront_tokens::TokenKind;
+use storefront::{App, graphql};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "storefront", version, about = "A self-hosted, Shopify-compatible customer-accounts server")]
+struct Cli {
+    /// Configuration file (default: ./storefront.toml when present).
+    #[arg(long, global = true, env = "STOREFRONT_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://FILE?mode=rwc or postgres://USER:PASS@HOST/DB.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "STOREFRONT_LISTEN")]
+        listen: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Manage storefront API access tokens.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokensCommand {
+    /// Create a token and print only the token on stdout.
+    Create {
+        /// A private (server-side) token instead of a public one.
+        #[arg(long)]
+        private: bool,
+        /// What the token is for.
+        #[arg(long, default_value = "Storefront")]
+        title: String,
+    },
+    /// List the tokens (private ones are never shown again).
+    List,
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(url) = cli.database_url {
+        config.database_url = Some(url);
+    }
+    match cli.command.unwrap_or(Command::Serve { listen: None }) {
+        Command::Serve { listen } => {
+            if let Some(listen) = listen {
+                config.listen = listen;
+            }
+            serve(config).await
+        }
+        Command::Migrate => {
+            config.database.auto_migrate = false;
+            let db = storefront::open_database(&config).await?;
+            let pending = db.pending_migrations().await?;
+            db.migrate().await?;
+            eprintln!("applied {pending} migration(s); the database is up to date");
+            Ok(())
+        }
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Command::Tokens { command } => tokens(config, command).await,
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = App::build(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "storefront is listening");
+    println!("storefront is listening on http://{address}");
+    println!("GraphiQL: http://{address}/graphql");
+    if let Some(token) = &app.first_storefront_token {
+        println!("A public storefront access token was created for this shop: {token}");
+        println!("Send it as the X-Shopify-Storefront-Access-Token header (GraphiQL has it filled in).");
+    }
+    let _housekeeping = app.spawn_housekeeping();
+    storefront::http::serve(
+        listener,
+        app.router,
+        storefront::http::shutdown_signal(),
+        Duration::from_secs(config.http.shutdown_grace_seconds),
+    )
+    .await?;
+    app.accounts.database().clone().close().await;
+    Ok(())
+}
+
+async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()> {
+    let db = storefront::open_database(&config).await?;
+    let accounts = storefront::accounts(&config, db)?;
+    match command {
+        TokensCommand::Create { private, title } => {
+            let kind = if private { TokenKind::Private } else { TokenKind::Public };
+            let token = accounts.create_storefront_token(kind, &title).await?;
+            println!("{token}");
+        }
+        TokensCommand::List => {
+            println!("{:<20} {:<8} {:<8} {:<34} title", "id", "kind", "state", "token");
+            for token in accounts.list_storefront_tokens().await? {
+                let state = if token.revoked_at.is_some() { "revoked" } else { "active" };
+                let shown = token.public_token.as_deref().unwrap_or("(private: not shown)");
+                println!(
+                    "{:<20} {:<8} {:<8} {:<34} {}",
+                    token.id,
+                    token.kind.as_str(),
+                    state,
+                    shown,
+                    token.title
+                );
+            }
+        }
+        TokensCommand::Revoke { id } => {
+            if !accounts.revoke_storefront_token(id).await? {
+                anyhow::bail!("no active storefront token has the id {id}");
+            }
+            eprintln!("revoked storefront token {id}");
+        }
+    }
+    Ok(())
+}

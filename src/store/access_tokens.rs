@@ -1,0 +1,101 @@
+//! Customer access tokens, stored by digest.
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+
+use super::customers::{CustomerRecord, CustomerState};
+use super::entities::{customer, customer_access_token};
+use super::error::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub id: i64,
+    pub customer_id: i64,
+    pub expires_at: i64,
+}
+
+impl From<customer_access_token::Model> for TokenRecord {
+    fn from(row: customer_access_token::Model) -> Self {
+        Self {
+            id: row.id,
+            customer_id: row.customer_id,
+            expires_at: row.expires_at,
+        }
+    }
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    id: i64,
+    customer_id: i64,
+    digest: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<TokenRecord, StoreError> {
+    let row = customer_access_token::ActiveModel {
+        id: Set(id),
+        customer_id: Set(customer_id),
+        token_digest: Set(digest.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+    };
+    Ok(customer_access_token::Entity::insert(row)
+        .exec_with_returning(db)
+        .await?
+        .into())
+}
+
+/// The live token with this digest and its enabled customer, in one indexed query.
+pub async fn find_live(
+    db: &impl ConnectionTrait,
+    digest: &str,
+    now: i64,
+) -> Result<Option<(TokenRecord, CustomerRecord)>, StoreError> {
+    let found = customer_access_token::Entity::find()
+        .filter(customer_access_token::Column::TokenDigest.eq(digest))
+        .filter(customer_access_token::Column::ExpiresAt.gt(now))
+        .find_also_related(customer::Entity)
+        .one(db)
+        .await?;
+    Ok(match found {
+        Some((token, Some(customer))) => {
+            let customer = CustomerRecord::from(customer);
+            (customer.state == CustomerState::Enabled).then(|| (token.into(), customer))
+        }
+        _ => None,
+    })
+}
+
+/// Moves the expiry of a token that is still live; `false` when it expired or was deleted meanwhile.
+pub async fn extend(
+    db: &impl ConnectionTrait,
+    token_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<bool, StoreError> {
+    let result = customer_access_token::Entity::update_many()
+        .col_expr(customer_access_token::Column::ExpiresAt, expires_at.into())
+        .filter(customer_access_token::Column::Id.eq(token_id))
+        .filter(customer_access_token::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Deletes one token; `false` when it was already gone (a concurrent delete won).
+pub async fn delete(db: &impl ConnectionTrait, token_id: i64) -> Result<bool, StoreError> {
+    let result = customer_access_token::Entity::delete_by_id(token_id)
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Housekeeping: removes tokens that expired before `now`.
+pub async fn delete_expired(db: &impl ConnectionTrait, now: i64) -> Result<u64, StoreError> {
+    let result = customer_access_token::Entity::delete_many()
+        .filter(customer_access_token::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -1,0 +1,161 @@
+//! Customer rows.
+
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Condition;
+
+use super::entities::customer;
+use super::error::StoreError;
+
+/// Where a customer is in its life: Shopify's `CustomerState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerState {
+    /// Can log in.
+    Enabled,
+    /// Created without a password (by the shop, or at checkout); cannot log in.
+    Disabled,
+    /// Sent an account invitation, not yet accepted.
+    Invited,
+    /// Declined the invitation.
+    Declined,
+}
+
+impl CustomerState {
+    fn as_str(self) -> &'static str {
+        match self {
+            CustomerState::Enabled => "enabled",
+            CustomerState::Disabled => "disabled",
+            CustomerState::Invited => "invited",
+            CustomerState::Declined => "declined",
+        }
+    }
+
+    fn parse(value: &str) -> Self {
+        match value {
+            "enabled" => CustomerState::Enabled,
+            "invited" => CustomerState::Invited,
+            "declined" => CustomerState::Declined,
+            // Anything unknown is treated as the safest state: no login.
+            _ => CustomerState::Disabled,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRecord {
+    pub id: i64,
+    pub email: String,
+    pub phone: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub accepts_marketing: bool,
+    pub state: CustomerState,
+    pub password_hash: Option<String>,
+    pub tags: Vec<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl From<customer::Model> for CustomerRecord {
+    fn from(row: customer::Model) -> Self {
+        Self {
+            id: row.id,
+            email: row.email,
+            phone: row.phone,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            accepts_marketing: row.accepts_marketing,
+            state: CustomerState::parse(&row.state),
+            password_hash: row.password_hash,
+            tags: serde_json::from_str(&row.tags).unwrap_or_default(),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+pub struct NewCustomer {
+    pub id: i64,
+    pub shop_id: i64,
+    pub email: String,
+    pub email_key: String,
+    pub phone: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub accepts_marketing: bool,
+    pub state: CustomerState,
+    pub password_hash: Option<String>,
+    pub now: i64,
+}
+
+pub async fn insert(db: &impl ConnectionTrait, new: NewCustomer) -> Result<CustomerRecord, StoreError> {
+    let row = customer::ActiveModel {
+        id: Set(new.id),
+        shop_id: Set(new.shop_id),
+        email: Set(new.email),
+        email_key: Set(new.email_key),
+        phone: Set(new.phone),
+        first_name: Set(new.first_name),
+        last_name: Set(new.last_name),
+        accepts_marketing: Set(new.accepts_marketing),
+        state: Set(new.state.as_str().to_owned()),
+        password_hash: Set(new.password_hash),
+        tags: Set("[]".to_owned()),
+        created_at: Set(new.now),
+        updated_at: Set(new.now),
+    };
+    let inserted = customer::Entity::insert(row)
+        .exec_with_returning(db)
+        .await?;
+    Ok(inserted.into())
+}
+
+/// Which of an email key and a phone number already belong to a customer of the shop.
+pub async fn taken_email_and_phone(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    email_key: &str,
+    phone: Option<&str>,
+) -> Result<(bool, bool), StoreError> {
+    let mut either = Condition::any().add(customer::Column::EmailKey.eq(email_key));
+    if let Some(phone) = phone {
+        either = either.add(customer::Column::Phone.eq(phone));
+    }
+    let rows = customer::Entity::find()
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(either)
+        .all(db)
+        .await?;
+    let email_taken = rows.iter().any(|row| row.email_key == email_key);
+    let phone_taken = phone.is_some_and(|p| rows.iter().any(|row| row.phone.as_deref() == Some(p)));
+    Ok((email_taken, phone_taken))
+}
+
+pub async fn find_by_email_key(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    email_key: &str,
+) -> Result<Option<CustomerRecord>, StoreError> {
+    Ok(customer::Entity::find()
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(customer::Column::EmailKey.eq(email_key))
+        .one(db)
+        .await?
+        .map(Into::into))
+}
+
+/// Replaces the password hash, only if it is still the one that was verified: a concurrent
+/// password change is never overwritten by a re-hash of the old password.
+pub async fn upgrade_password_hash(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    verified_hash: &str,
+    new_hash: &str,
+) -> Result<(), StoreError> {
+    customer::Entity::update_many()
+        .col_expr(customer::Column::PasswordHash, new_hash.into())
+        .filter(customer::Column::Id.eq(customer_id))
+        .filter(customer::Column::PasswordHash.eq(verified_hash))
+        .exec(db)
+        .await?;
+    Ok(())
+}

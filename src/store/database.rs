@@ -1,0 +1,126 @@
+//! Connections. On SQLite, writes go through a single connection of their own, so in-process write
+//! transactions queue instead of failing with SQLITE_BUSY, while readers use a pool of their own
+//! (WAL lets them run beside the writer). On PostgreSQL both are the same pool.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqlxSqliteConnector, TransactionTrait,
+};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::config::DatabaseConfig;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Database {
+    reader: DatabaseConnection,
+    writer: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Database {
+    pub async fn connect(url: &str, config: &DatabaseConfig) -> Result<Self, DbErr> {
+        if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url, config).await
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let mut options = ConnectOptions::new(url);
+            options
+                .max_connections(config.max_connections)
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(config.acquire_timeout_seconds))
+                .sqlx_logging(false);
+            let pool = sea_orm::Database::connect(options).await?;
+            Ok(Self {
+                reader: pool.clone(),
+                writer: pool,
+                backend: Backend::Postgres,
+            })
+        } else {
+            Err(DbErr::Custom(
+                "DATABASE_URL must start with sqlite: or postgres:".to_owned(),
+            ))
+        }
+    }
+
+    async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Self, DbErr> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| DbErr::Custom(format!("invalid SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable in WAL mode except for the last transactions on power loss.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            // Other processes (the CLI) may hold the write lock for a moment.
+            .busy_timeout(Duration::from_secs(5));
+        let acquire = Duration::from_secs(config.acquire_timeout_seconds);
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let writer_pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(acquire)
+            .connect_with(options.clone())
+            .await
+            .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+        let writer = SqlxSqliteConnector::from_sqlx_sqlite_pool(writer_pool);
+        // An in-memory database exists once per connection: readers must share the writer.
+        let reader = if in_memory {
+            writer.clone()
+        } else {
+            let reader_pool = SqlitePoolOptions::new()
+                .max_connections(config.max_connections)
+                .acquire_timeout(acquire)
+                .connect_with(options.read_only(true))
+                .await
+                .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+            SqlxSqliteConnector::from_sqlx_sqlite_pool(reader_pool)
+        };
+        Ok(Self {
+            reader,
+            writer,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// For reads outside a write transaction.
+    pub fn reader(&self) -> &DatabaseConnection {
+        &self.reader
+    }
+
+    /// Starts the one transaction of a use case that writes.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.writer.begin().await
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.writer, None).await
+    }
+
+    /// Applied and pending migrations, for `storefront migrate --status`.
+    pub async fn pending_migrations(&self) -> Result<usize, DbErr> {
+        Ok(Migrator::get_pending_migrations(&self.writer).await?.len())
+    }
+
+    /// Readiness: the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.reader.execute_unprepared("SELECT 1").await.map(|_| ())
+    }
+
+    pub async fn close(self) {
+        let _ = self.reader.close().await;
+        if self.backend == Backend::Sqlite {
+            let _ = self.writer.close().await;
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! sea-orm entities, one per table. Only `store` uses them; the rest of the app sees records.
+
+pub mod customer;
+pub mod customer_access_token;
+pub mod storefront_token;

@@ -1,0 +1,13 @@
+//! The only place that touches SQL. Functions take `&impl ConnectionTrait`, so the same code runs
+//! on the pool or inside a use case's transaction; constraint violations become `StoreError`s.
+
+pub mod access_tokens;
+pub mod customers;
+mod database;
+mod entities;
+mod error;
+pub mod storefront_tokens;
+
+pub use database::{Backend, Database};
+pub use error::{StoreError, UniqueKey};
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};

@@ -1,0 +1,128 @@
+//! Storefront API access tokens, the credentials of the shop's front-ends.
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use super::entities::storefront_token;
+use super::error::StoreError;
+
+/// Public tokens go in browsers and apps; private ones stay on servers (Shopify's two kinds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Public,
+    Private,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Public => "public",
+            TokenKind::Private => "private",
+        }
+    }
+
+    fn parse(value: &str) -> Option<Self> {
+        match value {
+            "public" => Some(TokenKind::Public),
+            "private" => Some(TokenKind::Private),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorefrontTokenRecord {
+    pub id: i64,
+    pub kind: TokenKind,
+    pub title: String,
+    /// The token itself, kept for public tokens only.
+    pub public_token: Option<String>,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+impl StorefrontTokenRecord {
+    fn from_row(row: storefront_token::Model) -> Option<Self> {
+        Some(Self {
+            id: row.id,
+            kind: TokenKind::parse(&row.kind)?,
+            title: row.title,
+            public_token: row.public_token,
+            created_at: row.created_at,
+            revoked_at: row.revoked_at,
+        })
+    }
+}
+
+pub struct NewStorefrontToken<'a> {
+    pub id: i64,
+    pub shop_id: i64,
+    pub kind: TokenKind,
+    pub title: &'a str,
+    pub digest: &'a str,
+    pub public_token: Option<&'a str>,
+    pub now: i64,
+}
+
+pub async fn insert(db: &impl ConnectionTrait, new: NewStorefrontToken<'_>) -> Result<(), StoreError> {
+    let row = storefront_token::ActiveModel {
+        id: Set(new.id),
+        shop_id: Set(new.shop_id),
+        kind: Set(new.kind.as_str().to_owned()),
+        title: Set(new.title.to_owned()),
+        token_digest: Set(new.digest.to_owned()),
+        public_token: Set(new.public_token.map(str::to_owned)),
+        created_at: Set(new.now),
+        revoked_at: Set(None),
+    };
+    storefront_token::Entity::insert(row).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// The active (not revoked) token of the shop with this digest.
+pub async fn find_active(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    digest: &str,
+) -> Result<Option<StorefrontTokenRecord>, StoreError> {
+    Ok(storefront_token::Entity::find()
+        .filter(storefront_token::Column::TokenDigest.eq(digest))
+        .filter(storefront_token::Column::ShopId.eq(shop_id))
+        .filter(storefront_token::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .and_then(StorefrontTokenRecord::from_row))
+}
+
+/// Every token of the shop, oldest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+) -> Result<Vec<StorefrontTokenRecord>, StoreError> {
+    Ok(storefront_token::Entity::find()
+        .filter(storefront_token::Column::ShopId.eq(shop_id))
+        .order_by_asc(storefront_token::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(StorefrontTokenRecord::from_row)
+        .collect())
+}
+
+/// Revokes a token by id; `false` when there is no such active token.
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let result = storefront_token::Entity::update_many()
+        .col_expr(storefront_token::Column::RevokedAt, Some(now).into())
+        .filter(storefront_token::Column::Id.eq(id))
+        .filter(storefront_token::Column::ShopId.eq(shop_id))
+        .filter(storefront_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
