@@ -222,7 +222,9 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let invalid = |message: &str| Err(ConfigError::Invalid(message.to_owned()));
         if self.password.min_length == 0 || self.password.min_length > self.password.max_length {
-            return invalid("password.min_length must be at least 1 and at most password.max_length");
+            return invalid(
+                "password.min_length must be at least 1 and at most password.max_length",
+            );
         }
         if self.customer_tokens.ttl_seconds <= 0 {
             return invalid("customer_tokens.ttl_seconds must be positive");
@@ -299,6 +301,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's own error type, in a test
     fn file_then_environment_override_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(

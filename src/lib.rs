@@ -97,7 +97,9 @@ impl App {
                 every_hour.tick().await;
                 match accounts.purge_expired_tokens().await {
                     Ok(0) => {}
-                    Ok(removed) => tracing::info!(removed, "removed expired customer access tokens"),
+                    Ok(removed) => {
+                        tracing::info!(removed, "removed expired customer access tokens")
+                    }
                     Err(err) => tracing::warn!(error = %err, "could not remove expired tokens"),
                 }
             }

@@ -13,7 +13,11 @@ use storefront::{App, graphql};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "storefront", version, about = "A self-hosted, Shopify-compatible customer-accounts server")]
+#[command(
+    name = "storefront",
+    version,
+    about = "A self-hosted, Shopify-compatible customer-accounts server"
+)]
 struct Cli {
     /// Configuration file (default: ./storefront.toml when present).
     #[arg(long, global = true, env = "STOREFRONT_CONFIG")]
@@ -64,10 +68,9 @@ enum TokensCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+            EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn")
+        }))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -109,7 +112,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     println!("GraphiQL: http://{address}/graphql");
     if let Some(token) = &app.first_storefront_token {
         println!("A public storefront access token was created for this shop: {token}");
-        println!("Send it as the X-Shopify-Storefront-Access-Token header (GraphiQL has it filled in).");
+        println!(
+            "Send it as the X-Shopify-Storefront-Access-Token header (GraphiQL has it filled in)."
+        );
     }
     let _housekeeping = app.spawn_housekeeping();
     storefront::http::serve(
@@ -128,15 +133,29 @@ async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()> {
     let accounts = storefront::accounts(&config, db)?;
     match command {
         TokensCommand::Create { private, title } => {
-            let kind = if private { TokenKind::Private } else { TokenKind::Public };
+            let kind = if private {
+                TokenKind::Private
+            } else {
+                TokenKind::Public
+            };
             let token = accounts.create_storefront_token(kind, &title).await?;
             println!("{token}");
         }
         TokensCommand::List => {
-            println!("{:<20} {:<8} {:<8} {:<34} title", "id", "kind", "state", "token");
+            println!(
+                "{:<20} {:<8} {:<8} {:<34} title",
+                "id", "kind", "state", "token"
+            );
             for token in accounts.list_storefront_tokens().await? {
-                let state = if token.revoked_at.is_some() { "revoked" } else { "active" };
-                let shown = token.public_token.as_deref().unwrap_or("(private: not shown)");
+                let state = if token.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                let shown = token
+                    .public_token
+                    .as_deref()
+                    .unwrap_or("(private: not shown)");
                 println!(
                     "{:<20} {:<8} {:<8} {:<34} {}",
                     token.id,

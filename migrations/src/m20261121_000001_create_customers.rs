@@ -32,19 +32,40 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Customers::Table)
-                    .col(ColumnDef::new(Customers::Id).big_integer().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Customers::Id)
+                            .big_integer()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Customers::ShopId).big_integer().not_null())
                     .col(ColumnDef::new(Customers::Email).string_len(320).not_null())
-                    .col(ColumnDef::new(Customers::EmailKey).string_len(320).not_null())
+                    .col(
+                        ColumnDef::new(Customers::EmailKey)
+                            .string_len(320)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Customers::Phone).string_len(32).null())
                     .col(ColumnDef::new(Customers::FirstName).string_len(255).null())
                     .col(ColumnDef::new(Customers::LastName).string_len(255).null())
-                    .col(ColumnDef::new(Customers::AcceptsMarketing).boolean().not_null())
+                    .col(
+                        ColumnDef::new(Customers::AcceptsMarketing)
+                            .boolean()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Customers::State).string_len(16).not_null())
                     .col(ColumnDef::new(Customers::PasswordHash).text().null())
                     .col(ColumnDef::new(Customers::Tags).text().not_null())
-                    .col(ColumnDef::new(Customers::CreatedAt).big_integer().not_null())
-                    .col(ColumnDef::new(Customers::UpdatedAt).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(Customers::CreatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Customers::UpdatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;

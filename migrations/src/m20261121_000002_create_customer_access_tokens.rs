@@ -35,14 +35,33 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(CustomerAccessTokens::CustomerId).big_integer().not_null())
-                    .col(ColumnDef::new(CustomerAccessTokens::TokenDigest).string_len(64).not_null())
-                    .col(ColumnDef::new(CustomerAccessTokens::CreatedAt).big_integer().not_null())
-                    .col(ColumnDef::new(CustomerAccessTokens::ExpiresAt).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(CustomerAccessTokens::CustomerId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CustomerAccessTokens::TokenDigest)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CustomerAccessTokens::CreatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CustomerAccessTokens::ExpiresAt)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_customer_access_tokens_customer")
-                            .from(CustomerAccessTokens::Table, CustomerAccessTokens::CustomerId)
+                            .from(
+                                CustomerAccessTokens::Table,
+                                CustomerAccessTokens::CustomerId,
+                            )
                             .to(Customers::Table, Customers::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )

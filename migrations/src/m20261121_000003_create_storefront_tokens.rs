@@ -27,14 +27,47 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(StorefrontTokens::Table)
-                    .col(ColumnDef::new(StorefrontTokens::Id).big_integer().not_null().primary_key())
-                    .col(ColumnDef::new(StorefrontTokens::ShopId).big_integer().not_null())
-                    .col(ColumnDef::new(StorefrontTokens::Kind).string_len(16).not_null())
-                    .col(ColumnDef::new(StorefrontTokens::Title).string_len(255).not_null())
-                    .col(ColumnDef::new(StorefrontTokens::TokenDigest).string_len(64).not_null())
-                    .col(ColumnDef::new(StorefrontTokens::PublicToken).string_len(64).null())
-                    .col(ColumnDef::new(StorefrontTokens::CreatedAt).big_integer().not_null())
-                    .col(ColumnDef::new(StorefrontTokens::RevokedAt).big_integer().null())
+                    .col(
+                        ColumnDef::new(StorefrontTokens::Id)
+                            .big_integer()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(StorefrontTokens::ShopId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(StorefrontTokens::Kind)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(StorefrontTokens::Title)
+                            .string_len(255)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(StorefrontTokens::TokenDigest)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(StorefrontTokens::PublicToken)
+                            .string_len(64)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(StorefrontTokens::CreatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(StorefrontTokens::RevokedAt)
+                            .big_integer()
+                            .null(),
+                    )
                     .to_owned(),
             )
             .await?;

@@ -35,8 +35,14 @@ impl Accounts {
     pub async fn sign_up(&self, input: SignUp) -> Result<CustomerRecord, AccountError> {
         let inner = &self.inner;
         let mut problems = Problems::default();
-        let first_name = problems.check(parse_name(input.first_name.as_deref().unwrap_or(""), NameKind::First));
-        let last_name = problems.check(parse_name(input.last_name.as_deref().unwrap_or(""), NameKind::Last));
+        let first_name = problems.check(parse_name(
+            input.first_name.as_deref().unwrap_or(""),
+            NameKind::First,
+        ));
+        let last_name = problems.check(parse_name(
+            input.last_name.as_deref().unwrap_or(""),
+            NameKind::Last,
+        ));
         let email = problems.check(Email::parse(&input.email));
         let phone = problems.check(parse_phone(input.phone.as_deref().unwrap_or("")));
         let password = problems.check(Password::parse(&input.password, &inner.password_policy));

@@ -57,20 +57,28 @@ impl Accounts {
         let issued = self.issue_token(&txn, customer.id).await?;
         txn.commit().await?;
         if upgraded_hash.is_some() {
-            tracing::info!(customer_id = customer.id, "password hash upgraded to current parameters");
+            tracing::info!(
+                customer_id = customer.id,
+                "password hash upgraded to current parameters"
+            );
         }
         tracing::info!(customer_id = customer.id, "customer signed in");
         Ok(issued)
     }
 
     /// The customer a live token belongs to; `None` for anything else.
-    pub async fn customer_by_token(&self, token: &str) -> Result<Option<CustomerRecord>, AccountError> {
+    pub async fn customer_by_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<CustomerRecord>, AccountError> {
         let Some(digest) = access_token::digest(token) else {
             return Ok(None);
         };
-        Ok(access_tokens::find_live(self.inner.db.reader(), &digest, now())
-            .await?
-            .map(|(_, customer)| customer))
+        Ok(
+            access_tokens::find_live(self.inner.db.reader(), &digest, now())
+                .await?
+                .map(|(_, customer)| customer),
+        )
     }
 
     /// Extends a live token by a full lifetime from now; the token itself does not change.

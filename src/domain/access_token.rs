@@ -17,7 +17,9 @@ pub fn generate() -> String {
 /// so garbage never reaches the database.
 pub fn digest(token: &str) -> Option<String> {
     let well_formed = token.len() == TOKEN_BYTES * 2
-        && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     well_formed.then(|| hex::encode(Sha256::digest(token.as_bytes())))
 }
 
@@ -30,7 +32,10 @@ mod tests {
         let a = generate();
         let b = generate();
         assert_eq!(a.len(), 32);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
         assert_ne!(a, b);
     }
 

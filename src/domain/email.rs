@@ -16,7 +16,11 @@ impl Email {
     pub fn parse(raw: &str) -> Result<Self, Problem> {
         let value = raw.trim();
         if value.is_empty() {
-            return Err(Problem::new(FIELD, ErrorCode::Blank, "Email can't be blank"));
+            return Err(Problem::new(
+                FIELD,
+                ErrorCode::Blank,
+                "Email can't be blank",
+            ));
         }
         let invalid = || Problem::new(FIELD, ErrorCode::Invalid, "Email is invalid");
         if value.chars().count() > MAX_LEN {
@@ -100,7 +104,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed_addresses_as_invalid() {
-        for raw in ["not-an-email", "a@@b.com", ".a@b.com", "a..b@c.com", "a b@c.com", "@b.com"] {
+        for raw in [
+            "not-an-email",
+            "a@@b.com",
+            ".a@b.com",
+            "a..b@c.com",
+            "a b@c.com",
+            "@b.com",
+        ] {
             assert_eq!(code(raw), Some(ErrorCode::Invalid), "{raw}");
         }
         assert_eq!(
@@ -111,7 +122,14 @@ mod tests {
 
     #[test]
     fn rejects_bad_domains() {
-        for raw in ["a@localhost", "a@-x.com", "a@x..com", "a@x.c", "a@x.123", "a@x_y.com"] {
+        for raw in [
+            "a@localhost",
+            "a@-x.com",
+            "a@x..com",
+            "a@x.c",
+            "a@x.123",
+            "a@x_y.com",
+        ] {
             assert_eq!(code(raw), Some(ErrorCode::BadDomain), "{raw}");
         }
     }

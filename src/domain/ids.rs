@@ -34,7 +34,9 @@ pub fn gid(type_name: &str, id: i64) -> String {
 
 /// The numeric id of a global id of the given type; a query string (`?model_name=...`) is ignored.
 pub fn parse_gid(value: &str, type_name: &str) -> Option<i64> {
-    let rest = value.strip_prefix("gid://shopify/")?.strip_prefix(type_name)?;
+    let rest = value
+        .strip_prefix("gid://shopify/")?
+        .strip_prefix(type_name)?;
     let number = rest.strip_prefix('/')?;
     let number = number.split_once('?').map_or(number, |(n, _)| n);
     if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
@@ -69,7 +71,10 @@ mod tests {
         assert_eq!(gid("Customer", 42), "gid://shopify/Customer/42");
         assert_eq!(parse_gid("gid://shopify/Customer/42", "Customer"), Some(42));
         assert_eq!(
-            parse_gid("gid://shopify/MailingAddress/7?model_name=CustomerAddress", "MailingAddress"),
+            parse_gid(
+                "gid://shopify/MailingAddress/7?model_name=CustomerAddress",
+                "MailingAddress"
+            ),
             Some(7)
         );
     }

@@ -49,7 +49,10 @@ pub fn parse_name(raw: &str, kind: NameKind) -> Result<Option<String>, Problem> 
     if value.chars().count() > MAX_LEN {
         return Err(problem(
             ErrorCode::TooLong,
-            format!("{} is too long (maximum is {MAX_LEN} characters)", kind.label()),
+            format!(
+                "{} is too long (maximum is {MAX_LEN} characters)",
+                kind.label()
+            ),
         ));
     }
     Ok(Some(value.to_owned()))
@@ -79,8 +82,14 @@ mod tests {
             parse_name(" Anne-Marie ", NameKind::First),
             Ok(Some("Anne-Marie".to_owned()))
         );
-        assert_eq!(parse_name("O'Brien <3", NameKind::Last), Ok(Some("O'Brien <3".to_owned())));
-        assert_eq!(parse_name("J.R.R.", NameKind::First), Ok(Some("J.R.R.".to_owned())));
+        assert_eq!(
+            parse_name("O'Brien <3", NameKind::Last),
+            Ok(Some("O'Brien <3".to_owned()))
+        );
+        assert_eq!(
+            parse_name("J.R.R.", NameKind::First),
+            Ok(Some("J.R.R.".to_owned()))
+        );
         assert_eq!(parse_name("   ", NameKind::First), Ok(None));
     }
 

@@ -36,7 +36,11 @@ impl std::fmt::Debug for Password {
 impl Password {
     pub fn parse(raw: &str, policy: &PasswordPolicy) -> Result<Self, Problem> {
         if raw.trim().is_empty() {
-            return Err(Problem::new(FIELD, ErrorCode::Blank, "Password can't be blank"));
+            return Err(Problem::new(
+                FIELD,
+                ErrorCode::Blank,
+                "Password can't be blank",
+            ));
         }
         let length = raw.chars().count();
         if length < policy.min_length {
@@ -114,9 +118,15 @@ mod tests {
             max_length: 40,
         };
         let short = Password::parse("abcd", &policy).expect_err("short");
-        assert_eq!(short.message, "Password is too short (minimum is 5 characters)");
+        assert_eq!(
+            short.message,
+            "Password is too short (minimum is 5 characters)"
+        );
         let long = Password::parse(&"a".repeat(41), &policy).expect_err("long");
-        assert_eq!(long.message, "Password is too long (maximum is 40 characters)");
+        assert_eq!(
+            long.message,
+            "Password is too long (maximum is 40 characters)"
+        );
         assert_eq!(long.field, Some("password"));
     }
 

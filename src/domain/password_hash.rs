@@ -70,7 +70,9 @@ impl PasswordHashing {
             params,
             dummy_hash: String::new(),
         };
-        hashing.dummy_hash = hashing.hash(&Password::candidate(&crate::domain::access_token::generate()))?;
+        hashing.dummy_hash = hashing.hash(&Password::candidate(
+            &crate::domain::access_token::generate(),
+        ))?;
         Ok(hashing)
     }
 
@@ -162,7 +164,10 @@ mod tests {
             h.verify(&Password::candidate("wrong horse"), Some(&phc)),
             Verification::Mismatch
         );
-        assert_eq!(h.verify(&Password::candidate("x"), None), Verification::Mismatch);
+        assert_eq!(
+            h.verify(&Password::candidate("x"), None),
+            Verification::Mismatch
+        );
         assert_eq!(
             h.verify(&Password::candidate("x"), Some("not a hash")),
             Verification::Mismatch
@@ -172,7 +177,9 @@ mod tests {
     #[test]
     fn hash_with_old_params_verifies_and_asks_for_rehash() {
         let old = hashing(HashParams::danger_insecure_for_tests());
-        let phc = old.hash(&Password::candidate("correct horse")).expect("hash");
+        let phc = old
+            .hash(&Password::candidate("correct horse"))
+            .expect("hash");
         let current = hashing(HashParams {
             memory_kib: 32,
             iterations: 2,

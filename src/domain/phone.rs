@@ -26,12 +26,18 @@ mod tests {
 
     #[test]
     fn normalizes_to_e164() {
-        assert_eq!(parse_phone("+16135550074"), Ok(Some("+16135550074".to_owned())));
+        assert_eq!(
+            parse_phone("+16135550074"),
+            Ok(Some("+16135550074".to_owned()))
+        );
         assert_eq!(
             parse_phone("+1 (613) 555-0199"),
             Ok(Some("+16135550199".to_owned()))
         );
-        assert_eq!(parse_phone("+44 20 7946 0958"), Ok(Some("+442079460958".to_owned())));
+        assert_eq!(
+            parse_phone("+44 20 7946 0958"),
+            Ok(Some("+442079460958".to_owned()))
+        );
         assert_eq!(parse_phone("  "), Ok(None));
     }
 

@@ -26,7 +26,11 @@ impl Scope {
 }
 
 /// The use cases, once the request has shown a valid storefront token.
-pub fn storefront<'a>(ctx: &'a Context<'_>, field: &str, scope: Scope) -> Result<&'a Accounts, Error> {
+pub fn storefront<'a>(
+    ctx: &'a Context<'_>,
+    field: &str,
+    scope: Scope,
+) -> Result<&'a Accounts, Error> {
     let granted = ctx
         .data_opt::<RequestContext>()
         .is_some_and(|request| request.storefront.is_some());

@@ -86,7 +86,11 @@ pub struct UserError {
 /// Represents an error in the input of a mutation.
 #[derive(Interface)]
 #[graphql(
-    field(name = "field", ty = "&Option<Vec<String>>", desc = "The path to the input field that caused the error."),
+    field(
+        name = "field",
+        ty = "&Option<Vec<String>>",
+        desc = "The path to the input field that caused the error."
+    ),
     field(name = "message", ty = "&String", desc = "The error message.")
 )]
 pub enum DisplayableError {

@@ -7,7 +7,9 @@ use std::borrow::Cow;
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::Directive;
-use async_graphql::registry::{Deprecation, MetaDirective, MetaInputValue, Registry, __DirectiveLocation};
+use async_graphql::registry::{
+    __DirectiveLocation, Deprecation, MetaDirective, MetaInputValue, Registry,
+};
 use async_graphql::{
     ContextDirective, CustomDirective, CustomDirectiveFactory, ID, InputObject, InputType,
     ServerResult,
@@ -68,7 +70,11 @@ impl CustomDirectiveFactory for InContext {
 
     fn register(&self, registry: &mut Registry) {
         let args: IndexMap<String, MetaInputValue> = [
-            argument("buyer", "The buyer's identity.", Option::<BuyerInput>::create_type_info(registry)),
+            argument(
+                "buyer",
+                "The buyer's identity.",
+                Option::<BuyerInput>::create_type_info(registry),
+            ),
             argument(
                 "country",
                 "The country code for context. For example, `CA`.",

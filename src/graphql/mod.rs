@@ -8,6 +8,7 @@ mod customer;
 mod errors;
 mod in_context;
 mod mutation;
+mod null_fields;
 mod payloads;
 mod query;
 mod scalars;
@@ -16,6 +17,7 @@ use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 
 pub use context::RequestContext;
 pub use mutation::Mutation;
+pub use null_fields::restore_errored_fields;
 pub use query::QueryRoot;
 
 use crate::accounts::Accounts;

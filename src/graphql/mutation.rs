@@ -32,10 +32,12 @@ impl Mutation {
                 Some(issued.into()),
                 UserErrors::default(),
             ))),
-            Err(AccountError::UnidentifiedCustomer) => Ok(Some(CustomerAccessTokenCreatePayload::new(
-                None,
-                UserErrors::general(ErrorCode::UnidentifiedCustomer, "Unidentified customer"),
-            ))),
+            Err(AccountError::UnidentifiedCustomer) => {
+                Ok(Some(CustomerAccessTokenCreatePayload::new(
+                    None,
+                    UserErrors::general(ErrorCode::UnidentifiedCustomer, "Unidentified customer"),
+                )))
+            }
             Err(other) => Err(access::internal(ctx, other)),
         }
     }
@@ -52,7 +54,10 @@ impl Mutation {
         match accounts.delete_token(&customer_access_token).await {
             Ok(deleted) => Ok(Some(CustomerAccessTokenDeletePayload {
                 deleted_access_token: Some(deleted.token),
-                deleted_customer_access_token_id: Some(gid("CustomerAccessToken", deleted.token_id)),
+                deleted_customer_access_token_id: Some(gid(
+                    "CustomerAccessToken",
+                    deleted.token_id,
+                )),
                 user_errors: Vec::new(),
             })),
             Err(AccountError::TokenNotFound) => {

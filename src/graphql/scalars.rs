@@ -1,16 +1,16 @@
 //! Shopify's scalars: `DateTime` (ISO 8601, to the second, UTC with `Z`) and `UnsignedInt64`
 //! (a string of digits, so that JavaScript never rounds it).
 
-use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use async_graphql::{Description, InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 /// Represents an ISO 8601-encoded date and time string. For example, 3:50 pm on September 7, 2019 in the time zone of UTC (Coordinated Universal Time) is represented as `"2019-09-07T15:50:00Z`".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Description)]
 pub struct DateTime(pub i64);
 
-#[Scalar(name = "DateTime")]
+#[Scalar(name = "DateTime", use_type_description)]
 impl ScalarType for DateTime {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
@@ -32,10 +32,10 @@ impl ScalarType for DateTime {
 }
 
 /// An unsigned 64-bit integer. Represents whole numeric values between 0 and 2^64 - 1 encoded as a string of base-10 digits. Example value: `"50"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Description)]
 pub struct UnsignedInt64(pub u64);
 
-#[Scalar(name = "UnsignedInt64")]
+#[Scalar(name = "UnsignedInt64", use_type_description)]
 impl ScalarType for UnsignedInt64 {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {

@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::AppState;
 use super::problem_response::graphql_error;
 use crate::accounts::StorefrontAccess;
-use crate::graphql::{API_VERSION, RequestContext};
+use crate::graphql::{API_VERSION, RequestContext, restore_errored_fields};
 use crate::store::storefront_tokens::TokenKind;
 
 const PUBLIC_TOKEN_HEADER: &str = "x-shopify-storefront-access-token";
@@ -32,7 +32,11 @@ pub async fn post_api(
     post_graphql(State(state), headers, body).await
 }
 
-pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub async fn post_graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let bytes = match axum::body::to_bytes(body, state.body_limit_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
@@ -63,7 +67,10 @@ pub async fn get_graphql(
     let request = match async_graphql::http::parse_query_string(&query) {
         Ok(request) => request,
         Err(err) => {
-            return graphql_error(StatusCode::BAD_REQUEST, format!("Invalid query string: {err}"));
+            return graphql_error(
+                StatusCode::BAD_REQUEST,
+                format!("Invalid query string: {err}"),
+            );
         }
     };
     if is_mutation(&request) {
@@ -146,7 +153,17 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     }
 }
 
-async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::Request) -> Response {
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+) -> Response {
+    if request.query.trim().is_empty() {
+        return graphql_error(
+            StatusCode::BAD_REQUEST,
+            "Required parameter missing or invalid: query",
+        );
+    }
     let request_id = headers
         .get("x-request-id")
         .and_then(|value| value.to_str().ok())
@@ -158,7 +175,9 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
             tracing::error!(request_id = %request_id, error = %err, "storefront token check failed");
             return graphql_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("Internal error. Looks like something went wrong on our end.\nRequest ID: {request_id} (include this in support requests)."),
+                format!(
+                    "Internal error. Looks like something went wrong on our end.\nRequest ID: {request_id} (include this in support requests)."
+                ),
             );
         }
     };
@@ -166,7 +185,16 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
         storefront,
         request_id,
     });
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let mut response = state.schema.execute(request).await;
+    restore_errored_fields(&mut response);
+    let mut response = GraphQLResponse::from(response).into_response();
+    // Shopify answers application/json, and its clients refuse anything else
+    // ("Response returned unexpected Content-Type").
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
 }
 
 async fn storefront_access(
@@ -185,10 +213,14 @@ async fn storefront_access(
 async fn graphiql(state: &AppState) -> Response {
     let endpoint = format!("/api/{API_VERSION}/graphql.json");
     let token = if state.prefill_graphiql_token {
-        state.accounts.first_public_token().await.unwrap_or_else(|err| {
-            tracing::warn!(error = %err, "could not read a storefront token for GraphiQL");
-            None
-        })
+        state
+            .accounts
+            .first_public_token()
+            .await
+            .unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "could not read a storefront token for GraphiQL");
+                None
+            })
     } else {
         None
     };

@@ -1,8 +1,6 @@
 //! Customer access tokens, stored by digest.
 
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::customers::{CustomerRecord, CustomerState};
 use super::entities::{customer, customer_access_token};

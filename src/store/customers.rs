@@ -1,7 +1,7 @@
 //! Customer rows.
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sea_orm::sea_query::Condition;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::entities::customer;
 use super::error::StoreError;
@@ -87,7 +87,10 @@ pub struct NewCustomer {
     pub now: i64,
 }
 
-pub async fn insert(db: &impl ConnectionTrait, new: NewCustomer) -> Result<CustomerRecord, StoreError> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewCustomer,
+) -> Result<CustomerRecord, StoreError> {
     let row = customer::ActiveModel {
         id: Set(new.id),
         shop_id: Set(new.shop_id),

@@ -65,7 +65,10 @@ pub struct NewStorefrontToken<'a> {
     pub now: i64,
 }
 
-pub async fn insert(db: &impl ConnectionTrait, new: NewStorefrontToken<'_>) -> Result<(), StoreError> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewStorefrontToken<'_>,
+) -> Result<(), StoreError> {
     let row = storefront_token::ActiveModel {
         id: Set(new.id),
         shop_id: Set(new.shop_id),
@@ -76,7 +79,9 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewStorefrontToken<'_>) -> R
         created_at: Set(new.now),
         revoked_at: Set(None),
     };
-    storefront_token::Entity::insert(row).exec_without_returning(db).await?;
+    storefront_token::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 

@@ -1,0 +1,184 @@
+//! customerAccessTokenCreate: one answer for every failure, the same work for every failure,
+//! and password hashes upgraded when the parameters change.
+
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use storefront::domain::password::Password;
+use storefront::domain::password_hash::{HashParams, PasswordHashing};
+use storefront::store::customers::{self, CustomerState, NewCustomer};
+
+use crate::support::{PASSWORD, TestApp, epoch_seconds, now};
+
+fn unidentified() -> Value {
+    json!({
+        "customerAccessToken": null,
+        "customerUserErrors": [{ "field": null, "message": "Unidentified customer", "code": "UNIDENTIFIED_CUSTOMER" }],
+        "userErrors": [{ "field": null, "message": "Unidentified customer" }]
+    })
+}
+
+/// A customer the shop created without letting them log in (Shopify's DISABLED state).
+async fn insert_disabled_customer(app: &TestApp, email: &str) {
+    let hash = PasswordHashing::new(HashParams::danger_insecure_for_tests())
+        .expect("params")
+        .hash(&Password::candidate(PASSWORD))
+        .expect("hash");
+    let db = app.app.accounts.database();
+    let txn = db.begin_write().await.expect("txn");
+    customers::insert(
+        &txn,
+        NewCustomer {
+            id: storefront::domain::ids::new_id(),
+            shop_id: app.config.shop.id,
+            email: email.to_owned(),
+            email_key: email.to_lowercase(),
+            phone: None,
+            first_name: Some("Admin".to_owned()),
+            last_name: Some("Auth".to_owned()),
+            accepts_marketing: false,
+            state: CustomerState::Disabled,
+            password_hash: Some(hash),
+            now: now(),
+        },
+    )
+    .await
+    .expect("insert");
+    txn.commit().await.expect("commit");
+}
+
+#[tokio::test]
+async fn login_returns_a_shopify_shaped_token_valid_for_42_days() {
+    let app = TestApp::spawn().await;
+    app.create_customer("login@example.com").await;
+    let before = now();
+    let response = app.login("LOGIN@example.com ", PASSWORD).await;
+    let payload = &response["data"]["customerAccessTokenCreate"];
+    let token = payload["customerAccessToken"]["accessToken"]
+        .as_str()
+        .expect("token");
+    assert_eq!(token.len(), 32);
+    assert!(
+        token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    );
+    let expires = epoch_seconds(&payload["customerAccessToken"]["expiresAt"]);
+    let lifetime = 42 * 24 * 3600;
+    assert!(
+        (before + lifetime..=now() + lifetime).contains(&expires),
+        "{payload}"
+    );
+    assert_eq!(payload["customerUserErrors"], json!([]));
+    assert_eq!(payload["userErrors"], json!([]));
+}
+
+#[tokio::test]
+async fn each_login_makes_a_new_token() {
+    let app = TestApp::spawn().await;
+    app.create_customer("twice@example.com").await;
+    let first = app.login("twice@example.com", PASSWORD).await;
+    let second = app.login("twice@example.com", PASSWORD).await;
+    let token = |r: &Value| {
+        r["data"]["customerAccessTokenCreate"]["customerAccessToken"]["accessToken"].clone()
+    };
+    assert_ne!(token(&first), token(&second));
+}
+
+#[tokio::test]
+async fn wrong_password_unknown_email_and_disabled_customer_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    app.create_customer("known@example.com").await;
+    insert_disabled_customer(&app, "disabled@example.com").await;
+    let wrong_password = app.login("known@example.com", "not-the-password").await;
+    let unknown_email = app.login("nobody@example.com", PASSWORD).await;
+    let disabled = app.login("disabled@example.com", PASSWORD).await;
+    let garbage = app.login("", "").await;
+    for response in [&wrong_password, &unknown_email, &disabled, &garbage] {
+        assert_eq!(
+            response["data"]["customerAccessTokenCreate"],
+            unidentified(),
+            "{response}"
+        );
+        assert!(response.get("errors").is_none());
+    }
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+#[tokio::test]
+async fn unknown_email_costs_as_much_as_a_wrong_password() {
+    // Hashing that costs milliseconds, so that skipping it would show.
+    let app = TestApp::spawn_with(|config| {
+        config.password.hash = HashParams {
+            memory_kib: 8 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        };
+    })
+    .await;
+    app.create_customer("timing@example.com").await;
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for round in 0..9 {
+        let email = format!("ghost{round}@example.com");
+        let started = Instant::now();
+        app.login(&email, PASSWORD).await;
+        unknown.push(started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        app.login("timing@example.com", "wrong-password").await;
+        known.push(started.elapsed().as_secs_f64());
+    }
+    let (known, unknown) = (median(known), median(unknown));
+    // Compared in one run, as a ratio: without the dummy hash an unknown email answers in a
+    // fraction of the time.
+    assert!(
+        unknown > 0.5 * known && unknown < 2.0 * known,
+        "median login: unknown email {unknown:.4}s, wrong password {known:.4}s"
+    );
+}
+
+#[tokio::test]
+async fn a_hash_made_with_old_parameters_is_upgraded_at_the_next_login() {
+    let mut app = TestApp::spawn().await;
+    app.create_customer("upgrade@example.com").await;
+    let stored = |app: &TestApp| {
+        let db = app.app.accounts.database().clone();
+        let shop = app.config.shop.id;
+        async move {
+            customers::find_by_email_key(db.reader(), shop, "upgrade@example.com")
+                .await
+                .expect("query")
+                .and_then(|c| c.password_hash)
+                .expect("hash")
+        }
+    };
+    assert!(
+        stored(&app)
+            .await
+            .starts_with("$argon2id$v=19$m=8,t=1,p=1$")
+    );
+    app.restart_with(|config| {
+        config.password.hash = HashParams {
+            memory_kib: 16,
+            iterations: 2,
+            parallelism: 1,
+        };
+    })
+    .await;
+    let login = app.login("upgrade@example.com", PASSWORD).await;
+    assert!(login["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object());
+    assert!(
+        stored(&app)
+            .await
+            .starts_with("$argon2id$v=19$m=16,t=2,p=1$")
+    );
+    // The upgraded hash still verifies the same password, and only it.
+    let again = app.login("upgrade@example.com", PASSWORD).await;
+    assert!(again["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object());
+    let wrong = app.login("upgrade@example.com", "wrong-password").await;
+    assert_eq!(wrong["data"]["customerAccessTokenCreate"], unidentified());
+}
