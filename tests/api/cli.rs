@@ -105,3 +105,69 @@ async fn a_bad_database_url_fails_with_a_clear_message() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("sqlite: or postgres:"));
 }
+
+#[tokio::test]
+async fn serve_prints_the_first_token_answers_with_it_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let cli = Cli::new().await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_storefront"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", &cli.database_url)
+        .env("STOREFRONT_DATA_DIR", cli.dir.path().join("data"))
+        .env("RUST_LOG", "warn")
+        .current_dir(cli.dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut address = None;
+    let mut token = None;
+    let mut graphiql = false;
+    while token.is_none() {
+        let line = lines.next().expect("a line").expect("utf-8");
+        if let Some(rest) = line.strip_prefix("storefront is listening on http://") {
+            address = Some(rest.to_owned());
+        }
+        graphiql |= line.starts_with("GraphiQL: http://") && line.ends_with("/graphql");
+        if let Some(rest) =
+            line.strip_prefix("A public storefront access token was created for this shop: ")
+        {
+            token = Some(rest.to_owned());
+        }
+    }
+    assert!(graphiql, "the GraphiQL URL is printed");
+    let (address, token) = (address.expect("address"), token.expect("token"));
+
+    let response = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let body = r#"{"query":"{ customer(customerAccessToken: \"x\") { id } }"}"#;
+        let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+        write!(
+            stream,
+            "POST /api/2026-04/graphql.json HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Shopify-Storefront-Access-Token: {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("write");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        response
+    })
+    .await
+    .expect("client");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.ends_with(r#"{"data":{"customer":null}}"#),
+        "{response}"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = child.wait().expect("exits");
+    assert!(status.success(), "a clean exit on SIGTERM: {status:?}");
+}

@@ -2,6 +2,7 @@
 //! per test. The same suite runs on SQLite (default) and on PostgreSQL when `TEST_POSTGRES_URL`
 //! names a server (the test script starts one).
 
+mod backend;
 mod cli;
 mod concurrency;
 mod conformance;
