@@ -40,6 +40,7 @@ pub struct Config {
     pub shop: ShopConfig,
     pub password: PasswordConfig,
     pub customer_tokens: CustomerTokenConfig,
+    pub customers: CustomersConfig,
     pub database: DatabaseConfig,
     pub http: HttpConfig,
 }
@@ -67,6 +68,24 @@ pub struct PasswordConfig {
 pub struct CustomerTokenConfig {
     /// Lifetime of a customer access token; Shopify's is 42 days.
     pub ttl_seconds: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CustomersConfig {
+    /// Most addresses one customer may keep.
+    pub max_addresses: u64,
+    /// Whether `customerUpdate` may change the email (Shopify stores can refuse it).
+    pub allow_email_change: bool,
+}
+
+impl Default for CustomersConfig {
+    fn default() -> Self {
+        Self {
+            max_addresses: 100,
+            allow_email_change: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -105,6 +124,7 @@ impl Default for Config {
             shop: ShopConfig::default(),
             password: PasswordConfig::default(),
             customer_tokens: CustomerTokenConfig::default(),
+            customers: CustomersConfig::default(),
             database: DatabaseConfig::default(),
             http: HttpConfig::default(),
         }

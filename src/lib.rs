@@ -55,6 +55,8 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
             shop_id: config.shop.id,
             password_policy: config.password_policy(),
             token_ttl_seconds: config.customer_tokens.ttl_seconds,
+            max_addresses_per_customer: config.customers.max_addresses,
+            allow_email_change: config.customers.allow_email_change,
         },
     ))
 }

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_create_customers;
 mod m20261121_000002_create_customer_access_tokens;
 mod m20261121_000003_create_storefront_tokens;
+mod m20261122_000001_create_customer_addresses;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_create_customers::Migration),
             Box::new(m20261121_000002_create_customer_access_tokens::Migration),
             Box::new(m20261121_000003_create_storefront_tokens::Migration),
+            Box::new(m20261122_000001_create_customer_addresses::Migration),
         ]
     }
 }

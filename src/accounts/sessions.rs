@@ -127,7 +127,7 @@ impl Accounts {
         Ok(removed)
     }
 
-    async fn issue_token(
+    pub(super) async fn issue_token(
         &self,
         txn: &impl crate::store::ConnectionTrait,
         customer_id: i64,

@@ -59,7 +59,7 @@ pub fn parse_name(raw: &str, kind: NameKind) -> Result<Option<String>, Problem> 
 }
 
 /// `<` followed by a tag-like start and a closing `>` later on: `<b>`, `</p>`, `<!-- -->`.
-fn contains_html_tag(value: &str) -> bool {
+pub(crate) fn contains_html_tag(value: &str) -> bool {
     value.match_indices('<').any(|(at, _)| {
         let rest = &value[at + 1..];
         rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!')

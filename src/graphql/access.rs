@@ -4,7 +4,7 @@
 use async_graphql::{Context, Error, ErrorExtensions};
 
 use super::context::RequestContext;
-use crate::accounts::{AccountError, Accounts};
+use crate::accounts::Accounts;
 
 const DOCUMENTATION: &str = "https://shopify.dev/api/usage/access-scopes";
 const CUSTOMER_TOKEN_REQUIRED: &str = "Requires valid customer access token.";
@@ -58,7 +58,7 @@ pub fn access_denied(field: &str, scope: Scope, customer_token: bool) -> Error {
 }
 
 /// Logs the cause once, with the request id, and answers without revealing it.
-pub fn internal(ctx: &Context<'_>, err: AccountError) -> Error {
+pub fn internal(ctx: &Context<'_>, err: impl std::error::Error) -> Error {
     let request_id = ctx
         .data_opt::<RequestContext>()
         .map(|request| request.request_id.clone())

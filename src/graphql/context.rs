@@ -7,4 +7,6 @@ pub struct RequestContext {
     pub storefront: Option<StorefrontAccess>,
     /// The id that ties the request's log lines and error answers together.
     pub request_id: String,
+    /// `@inContext(buyer: {customerAccessToken: ...})` of the operation, if any.
+    pub buyer_token: Option<String>,
 }

@@ -1,13 +1,33 @@
 //! The `Customer` object and `CustomerAccessToken`.
 
-use async_graphql::{ID, Object, SimpleObject};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
 
+use super::access;
+use super::address::{
+    AddressLoader, MailingAddress, MailingAddressConnection, MailingAddressEdge, PageInfo,
+};
 use super::scalars::{DateTime, UnsignedInt64};
 use crate::accounts::IssuedToken;
 use crate::domain::ids::gid;
+use crate::domain::pagination::{PageRequest, paginate};
+use crate::store::addresses::AddressRecord;
 use crate::store::customers::CustomerRecord;
 
 pub struct Customer(pub CustomerRecord);
+
+impl Customer {
+    /// The customer's addresses, by creation order, batched with every other customer the
+    /// request reads.
+    async fn address_book(&self, ctx: &Context<'_>) -> Result<Vec<AddressRecord>> {
+        let loader = ctx.data::<DataLoader<AddressLoader>>()?;
+        Ok(loader
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| access::internal(ctx, e))?
+            .unwrap_or_default())
+    }
+}
 
 /// A customer account with the shop. Includes data such as contact information, addresses and marketing preferences for logged-in customers, so they don't have to provide these details at every checkout.
 #[Object]
@@ -17,9 +37,73 @@ impl Customer {
         self.0.accepts_marketing
     }
 
+    /// A list of addresses for the customer.
+    async fn addresses(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the elements that come after the specified cursor.")]
+        after: Option<String>,
+        #[graphql(desc = "Returns the elements that come before the specified cursor.")]
+        before: Option<String>,
+        #[graphql(desc = "Returns up to the first `n` elements from the list.")] first: Option<i32>,
+        #[graphql(desc = "Returns up to the last `n` elements from the list.")] last: Option<i32>,
+        #[graphql(desc = "Reverse the order of the underlying list.", default_with = "Some(false)")]
+        reverse: Option<bool>,
+    ) -> Result<MailingAddressConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+            reverse: reverse.unwrap_or(false),
+        };
+        let addresses = self.address_book(ctx).await?;
+        let page = paginate(&addresses, |a| a.id, &request).map_err(|e| {
+            async_graphql::Error::new(e.to_string())
+                .extend_with(|_, x| x.set("code", "BAD_REQUEST"))
+        })?;
+        let page_info = PageInfo {
+            start_cursor: page.edges.first().map(|(cursor, _)| cursor.clone()),
+            end_cursor: page.edges.last().map(|(cursor, _)| cursor.clone()),
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+        };
+        let nodes = page
+            .edges
+            .iter()
+            .map(|(_, a)| MailingAddress(a.clone()))
+            .collect();
+        let edges = page
+            .edges
+            .into_iter()
+            .map(|(cursor, a)| MailingAddressEdge {
+                cursor,
+                node: MailingAddress(a),
+            })
+            .collect();
+        Ok(MailingAddressConnection {
+            edges,
+            nodes,
+            page_info,
+        })
+    }
+
     /// The date and time when the customer was created.
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
+    }
+
+    /// The customer’s default address.
+    async fn default_address(&self, ctx: &Context<'_>) -> Result<Option<MailingAddress>> {
+        let Some(default_id) = self.0.default_address_id else {
+            return Ok(None);
+        };
+        Ok(self
+            .address_book(ctx)
+            .await?
+            .into_iter()
+            .find(|a| a.id == default_id)
+            .map(MailingAddress))
     }
 
     /// The customer’s name, email or phone number.

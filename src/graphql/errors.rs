@@ -107,12 +107,17 @@ pub struct UserErrors {
 
 impl UserErrors {
     /// Problems of the fields of one argument (`input`, `customer`): the path starts with it.
+    /// With an empty `argument`, the problems are about arguments themselves (`["id"]`).
     pub fn from_problems(argument: &str, problems: Vec<Problem>) -> Self {
         let mut errors = Self::default();
         for problem in problems {
-            let field = problem
-                .field
-                .map(|name| vec![argument.to_owned(), name.to_owned()]);
+            let field = problem.field.map(|name| {
+                if argument.is_empty() {
+                    vec![name.to_owned()]
+                } else {
+                    vec![argument.to_owned(), name.to_owned()]
+                }
+            });
             errors.push(field, problem.code, problem.message);
         }
         errors

@@ -117,3 +117,37 @@ impl CustomDirectiveFactory for InContext {
         Ok(Box::new(NoEffect))
     }
 }
+
+/// The `buyer.customerAccessToken` of the operation's `@inContext`, given literally or through
+/// variables. `node(id:)` serves a customer's addresses only to that customer.
+pub fn buyer_token(request: &async_graphql::Request) -> Option<String> {
+    use async_graphql::Value;
+    use async_graphql::parser::types::DocumentOperations;
+
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
+    let operation = match &document.operations {
+        DocumentOperations::Single(operation) => operation,
+        DocumentOperations::Multiple(operations) => {
+            operations.get(request.operation_name.as_deref()?)?
+        }
+    };
+    let directive = operation
+        .node
+        .directives
+        .iter()
+        .find(|d| d.node.name.node == "inContext")?;
+    let buyer = directive
+        .node
+        .get_argument("buyer")?
+        .node
+        .clone()
+        .into_const_with(|name| request.variables.get(&name).cloned().ok_or(()))
+        .ok()?;
+    match buyer {
+        Value::Object(mut fields) => match fields.swap_remove("customerAccessToken")? {
+            Value::String(token) => Some(token),
+            _ => None,
+        },
+        _ => None,
+    }
+}

@@ -2,12 +2,15 @@
 //! access, call one use case and map its outcome into the Shopify payload.
 
 mod access;
+mod address;
+mod address_mutations;
 pub mod codes;
 mod context;
 mod customer;
 mod errors;
 mod in_context;
 mod mutation;
+mod node;
 mod null_fields;
 mod payloads;
 mod query;
@@ -15,7 +18,9 @@ mod scalars;
 
 use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 
+pub use address::AddressLoader;
 pub use context::RequestContext;
+pub use in_context::buyer_token;
 pub use mutation::Mutation;
 pub use null_fields::restore_errored_fields;
 pub use query::QueryRoot;
@@ -28,7 +33,7 @@ pub type StorefrontSchema = Schema<QueryRoot, Mutation, EmptySubscription>;
 pub const API_VERSION: &str = "2026-04";
 
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, Mutation, EmptySubscription> {
-    Schema::build(QueryRoot, Mutation, EmptySubscription)
+    Schema::build(QueryRoot, Mutation::default(), EmptySubscription)
         .register_output_type::<errors::DisplayableError>()
         .directive(in_context::InContext)
 }

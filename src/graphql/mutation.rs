@@ -1,8 +1,9 @@
-//! `Mutation`: the customer mutations of the Storefront API that are served.
+//! `Mutation`: sign-up and the access-token mutations, merged with the address book's.
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, MergedObject, Object, Result};
 
 use super::access::{self, Scope};
+use super::address_mutations::AddressMutation;
 use super::customer::Customer;
 use super::errors::{UserError, UserErrors};
 use super::payloads::{
@@ -11,14 +12,18 @@ use super::payloads::{
     CustomerCreatePayload,
 };
 use crate::accounts::{AccountError, SignUp};
+
+/// The schema’s entry-point for mutations.
+#[derive(MergedObject, Default)]
+pub struct Mutation(SessionMutation, AddressMutation);
 use crate::domain::ids::gid;
 use crate::domain::problem::ErrorCode;
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct SessionMutation;
 
-/// The schema’s entry-point for mutations.
 #[Object]
-impl Mutation {
+impl SessionMutation {
     /// For legacy customer accounts only. Creates a CustomerAccessToken using the customer's email and password. The access token is required to read or modify the Customer object, such as updating account information or managing addresses.
     async fn customer_access_token_create(
         &self,

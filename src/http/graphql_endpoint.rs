@@ -3,6 +3,7 @@
 //! Requests are parsed here rather than by an extractor so that every malformed request gets a
 //! clear status and a GraphQL-shaped body.
 
+use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql_axum::GraphQLResponse;
@@ -14,7 +15,9 @@ use axum::response::{Html, IntoResponse, Response};
 use super::AppState;
 use super::problem_response::graphql_error;
 use crate::accounts::StorefrontAccess;
-use crate::graphql::{API_VERSION, RequestContext, restore_errored_fields};
+use crate::graphql::{
+    API_VERSION, AddressLoader, RequestContext, buyer_token, restore_errored_fields,
+};
 use crate::store::storefront_tokens::TokenKind;
 
 const PUBLIC_TOKEN_HEADER: &str = "x-shopify-storefront-access-token";
@@ -181,10 +184,19 @@ async fn execute(
             );
         }
     };
-    let request = request.data(RequestContext {
-        storefront,
-        request_id,
-    });
+    let buyer_token = buyer_token(&request);
+    let request = request
+        .data(RequestContext {
+            storefront,
+            request_id,
+            buyer_token,
+        })
+        // Per request, without a cache: batches the address reads of one request, and a
+        // mutation never sees addresses read before it.
+        .data(DataLoader::new(
+            AddressLoader(state.accounts.clone()),
+            tokio::spawn,
+        ));
     let mut response = state.schema.execute(request).await;
     restore_errored_fields(&mut response);
     let mut response = GraphQLResponse::from(response).into_response();

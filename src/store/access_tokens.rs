@@ -97,3 +97,15 @@ pub async fn delete_expired(db: &impl ConnectionTrait, now: i64) -> Result<u64, 
         .await?;
     Ok(result.rows_affected)
 }
+
+/// Revokes every token of a customer (after a password change).
+pub async fn delete_all_for_customer(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+) -> Result<u64, StoreError> {
+    let result = customer_access_token::Entity::delete_many()
+        .filter(customer_access_token::Column::CustomerId.eq(customer_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

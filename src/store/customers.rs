@@ -1,7 +1,9 @@
 //! Customer rows.
 
 use sea_orm::sea_query::Condition;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 
 use super::entities::customer;
 use super::error::StoreError;
@@ -53,6 +55,7 @@ pub struct CustomerRecord {
     pub tags: Vec<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub default_address_id: Option<i64>,
 }
 
 impl From<customer::Model> for CustomerRecord {
@@ -69,6 +72,7 @@ impl From<customer::Model> for CustomerRecord {
             tags: serde_json::from_str(&row.tags).unwrap_or_default(),
             created_at: row.created_at,
             updated_at: row.updated_at,
+            default_address_id: row.default_address_id,
         }
     }
 }
@@ -105,6 +109,7 @@ pub async fn insert(
         tags: Set("[]".to_owned()),
         created_at: Set(new.now),
         updated_at: Set(new.now),
+        default_address_id: Set(None),
     };
     let inserted = customer::Entity::insert(row)
         .exec_with_returning(db)
@@ -161,4 +166,114 @@ pub async fn upgrade_password_hash(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The customer, locked for the rest of the transaction on PostgreSQL (`FOR UPDATE`), so that
+/// concurrent changes to one customer's address book apply one after the other. SQLite has a
+/// single writer already.
+pub async fn lock(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+) -> Result<Option<CustomerRecord>, StoreError> {
+    Ok(customer::Entity::find_by_id(customer_id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .map(Into::into))
+}
+
+pub async fn set_default_address(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    address_id: Option<i64>,
+    now: i64,
+) -> Result<(), StoreError> {
+    customer::Entity::update_many()
+        .col_expr(customer::Column::DefaultAddressId, address_id.into())
+        .col_expr(customer::Column::UpdatedAt, now.into())
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A change to one field: fields that are not mentioned keep their value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change<T> {
+    Keep,
+    Set(T),
+}
+
+/// The profile fields a customer may change; `Keep` leaves a column out of the UPDATE, so two
+/// concurrent updates of different fields both survive.
+#[derive(Debug, Clone)]
+pub struct ProfileChanges {
+    pub first_name: Change<Option<String>>,
+    pub last_name: Change<Option<String>>,
+    pub email: Change<(String, String)>,
+    pub phone: Change<Option<String>>,
+    pub accepts_marketing: Change<bool>,
+    pub password_hash: Change<String>,
+}
+
+pub async fn update_profile(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    changes: ProfileChanges,
+    now: i64,
+) -> Result<(), StoreError> {
+    let mut update = customer::Entity::update_many()
+        .col_expr(customer::Column::UpdatedAt, now.into())
+        .filter(customer::Column::Id.eq(customer_id));
+    if let Change::Set(value) = changes.first_name {
+        update = update.col_expr(customer::Column::FirstName, value.into());
+    }
+    if let Change::Set(value) = changes.last_name {
+        update = update.col_expr(customer::Column::LastName, value.into());
+    }
+    if let Change::Set((email, key)) = changes.email {
+        update = update
+            .col_expr(customer::Column::Email, email.into())
+            .col_expr(customer::Column::EmailKey, key.into());
+    }
+    if let Change::Set(value) = changes.phone {
+        update = update.col_expr(customer::Column::Phone, value.into());
+    }
+    if let Change::Set(value) = changes.accepts_marketing {
+        update = update.col_expr(customer::Column::AcceptsMarketing, value.into());
+    }
+    if let Change::Set(value) = changes.password_hash {
+        update = update.col_expr(customer::Column::PasswordHash, value.into());
+    }
+    update.exec(db).await?;
+    Ok(())
+}
+
+/// Customers of the shop, other than `except`, that hold this email key or phone.
+pub async fn others_holding(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    except: i64,
+    email_key: Option<&str>,
+    phone: Option<&str>,
+) -> Result<(bool, bool), StoreError> {
+    if email_key.is_none() && phone.is_none() {
+        return Ok((false, false));
+    }
+    let mut either = Condition::any();
+    if let Some(key) = email_key {
+        either = either.add(customer::Column::EmailKey.eq(key));
+    }
+    if let Some(phone) = phone {
+        either = either.add(customer::Column::Phone.eq(phone));
+    }
+    let rows = customer::Entity::find()
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(customer::Column::Id.ne(except))
+        .filter(either)
+        .all(db)
+        .await?;
+    let email_taken = email_key.is_some_and(|k| rows.iter().any(|row| row.email_key == k));
+    let phone_taken = phone.is_some_and(|p| rows.iter().any(|row| row.phone.as_deref() == Some(p)));
+    Ok((email_taken, phone_taken))
 }

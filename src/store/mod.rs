@@ -2,6 +2,7 @@
 //! on the pool or inside a use case's transaction; constraint violations become `StoreError`s.
 
 pub mod access_tokens;
+pub mod addresses;
 pub mod customers;
 mod database;
 mod entities;

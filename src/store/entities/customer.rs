@@ -17,6 +17,7 @@ pub struct Model {
     pub tags: String,
     pub created_at: i64,
     pub updated_at: i64,
+    pub default_address_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,4 +2,5 @@
 
 pub mod customer;
 pub mod customer_access_token;
+pub mod customer_address;
 pub mod storefront_token;

@@ -1,0 +1,189 @@
+//! The address book of the customer behind an access token. Each change runs in one
+//! transaction that first locks the customer, so the default address always points at one of
+//! the customer's addresses and the cap on addresses holds under concurrency.
+
+use std::collections::HashMap;
+
+use super::{AccountError, Accounts, now};
+use crate::domain::ids::{new_id, parse_gid};
+use crate::domain::mailing_address::{AddressDraft, AddressFields, apply};
+use crate::domain::problem::{ErrorCode, Problem};
+use crate::store::addresses::{self, AddressRecord};
+use crate::store::customers::{self, CustomerRecord};
+use crate::store::{DatabaseTransaction, access_tokens};
+
+/// Which argument named the address, for the field path of `NOT_FOUND`.
+#[derive(Debug, Clone, Copy)]
+pub enum AddressArgument {
+    Id,
+    AddressId,
+}
+
+impl AddressArgument {
+    fn field(self) -> &'static str {
+        match self {
+            AddressArgument::Id => "id",
+            AddressArgument::AddressId => "addressId",
+        }
+    }
+}
+
+fn not_found(argument: AddressArgument) -> AccountError {
+    AccountError::Invalid(vec![Problem::new(
+        argument.field(),
+        ErrorCode::NotFound,
+        "Address does not exist",
+    )])
+}
+
+/// The numeric id of a MailingAddress global id. Ids that carry an access token
+/// (`?customer_access_token=...`, as Shopify makes them) are accepted; the token in the id is
+/// ignored, the `customerAccessToken` argument decides.
+fn address_id(gid: &str, argument: AddressArgument) -> Result<i64, AccountError> {
+    parse_gid(gid, "MailingAddress").ok_or_else(|| not_found(argument))
+}
+
+impl Accounts {
+    /// The live token's customer, locked inside the transaction.
+    async fn lock_customer(
+        &self,
+        txn: &DatabaseTransaction,
+        token: &str,
+    ) -> Result<CustomerRecord, AccountError> {
+        let digest =
+            crate::domain::access_token::digest(token).ok_or(AccountError::TokenNotFound)?;
+        let (_, customer) = access_tokens::find_live(txn, &digest, now())
+            .await?
+            .ok_or(AccountError::TokenNotFound)?;
+        customers::lock(txn, customer.id)
+            .await?
+            .ok_or(AccountError::TokenNotFound)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn add_address(
+        &self,
+        token: &str,
+        draft: AddressDraft,
+    ) -> Result<AddressRecord, AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        let customer = self.lock_customer(&txn, token).await?;
+        // Names default to the customer's, as on Shopify.
+        let base = AddressFields {
+            first_name: customer.first_name.clone(),
+            last_name: customer.last_name.clone(),
+            ..AddressFields::default()
+        };
+        let fields = apply(&draft, &base).map_err(AccountError::Invalid)?;
+        let limit = self.inner.max_addresses_per_customer;
+        if addresses::count_for_customer(&txn, customer.id).await? >= limit {
+            return Err(AccountError::Invalid(vec![Problem::general(
+                ErrorCode::Invalid,
+                format!("A customer can have at most {limit} addresses"),
+            )]));
+        }
+        let record = AddressRecord {
+            id: new_id(),
+            customer_id: customer.id,
+            fields,
+        };
+        let now = now();
+        addresses::insert(&txn, &record, now).await?;
+        if customer.default_address_id.is_none() {
+            customers::set_default_address(&txn, customer.id, Some(record.id), now).await?;
+        }
+        txn.commit().await?;
+        Ok(record)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn update_address(
+        &self,
+        token: &str,
+        gid: &str,
+        draft: AddressDraft,
+    ) -> Result<AddressRecord, AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        let customer = self.lock_customer(&txn, token).await?;
+        let id = address_id(gid, AddressArgument::Id)?;
+        let mut record = addresses::find_for_customer(&txn, customer.id, id)
+            .await?
+            .ok_or_else(|| not_found(AddressArgument::Id))?;
+        record.fields = apply(&draft, &record.fields).map_err(AccountError::Invalid)?;
+        if !addresses::update(&txn, &record, now()).await? {
+            return Err(not_found(AddressArgument::Id));
+        }
+        txn.commit().await?;
+        Ok(record)
+    }
+
+    /// Deletes an address; when it was the default, the oldest remaining one becomes the default.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_address(&self, token: &str, gid: &str) -> Result<i64, AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        let customer = self.lock_customer(&txn, token).await?;
+        let id = address_id(gid, AddressArgument::Id)?;
+        if !addresses::delete(&txn, customer.id, id).await? {
+            return Err(not_found(AddressArgument::Id));
+        }
+        if customer.default_address_id == Some(id) {
+            let next = addresses::first_for_customer(&txn, customer.id).await?;
+            customers::set_default_address(&txn, customer.id, next, now()).await?;
+        }
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn set_default_address(
+        &self,
+        token: &str,
+        gid: &str,
+    ) -> Result<CustomerRecord, AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        let mut customer = self.lock_customer(&txn, token).await?;
+        let id = address_id(gid, AddressArgument::AddressId)?;
+        if addresses::find_for_customer(&txn, customer.id, id)
+            .await?
+            .is_none()
+        {
+            return Err(not_found(AddressArgument::AddressId));
+        }
+        let now = now();
+        customers::set_default_address(&txn, customer.id, Some(id), now).await?;
+        txn.commit().await?;
+        customer.default_address_id = Some(id);
+        customer.updated_at = now;
+        Ok(customer)
+    }
+
+    /// The addresses of several customers in one query (for the GraphQL data loader).
+    pub async fn addresses_of(
+        &self,
+        customer_ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<AddressRecord>>, AccountError> {
+        let mut by_customer: HashMap<i64, Vec<AddressRecord>> = HashMap::new();
+        for record in addresses::list_for_customers(self.inner.db.reader(), customer_ids).await? {
+            by_customer
+                .entry(record.customer_id)
+                .or_default()
+                .push(record);
+        }
+        Ok(by_customer)
+    }
+
+    /// An address, only for the customer of a live token (`node(id:)`).
+    pub async fn address_for_token(
+        &self,
+        token: &str,
+        gid: &str,
+    ) -> Result<Option<AddressRecord>, AccountError> {
+        let (Some(customer), Some(id)) = (
+            self.customer_by_token(token).await?,
+            parse_gid(gid, "MailingAddress"),
+        ) else {
+            return Ok(None);
+        };
+        Ok(addresses::find_for_customer(self.inner.db.reader(), customer.id, id).await?)
+    }
+}

@@ -1,0 +1,71 @@
+//! The `Node` interface and `node(id:)` / `nodes(ids:)`. The only node served is a
+//! `MailingAddress`, and only to its owner: the customer whose access token the operation's
+//! `@inContext(buyer:)` names, or a Shopify-style id carries (`customer_access_token=`).
+//! Anyone else gets `null`, which reveals nothing about whether the address exists.
+
+use async_graphql::{Context, ErrorExtensions, ID, Interface, Result};
+
+use super::access::{self, Scope};
+use super::address::MailingAddress;
+use super::context::RequestContext;
+
+/// Enables global object identification following the Relay specification. Any type implementing this interface has a globally-unique `id` field and can be fetched directly using the node or nodes queries.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "A globally-unique ID."))]
+pub enum Node {
+    MailingAddress(MailingAddress),
+}
+
+/// Shopify's input-list limit.
+pub const MAX_IDS: usize = 250;
+
+/// The access token a Shopify id carries in its query string, if any.
+fn token_in_id(id: &str) -> Option<String> {
+    let (_, query) = id.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("customer_access_token="))
+        .map(str::to_owned)
+}
+
+pub async fn resolve(ctx: &Context<'_>, field: &str, id: &str) -> Result<Option<Node>> {
+    let accounts = access::storefront(ctx, field, Scope::ReadCustomers)?;
+    let buyer = ctx
+        .data_opt::<RequestContext>()
+        .and_then(|request| request.buyer_token.clone());
+    let Some(token) = buyer.or_else(|| token_in_id(id)) else {
+        return Ok(None);
+    };
+    let found = accounts
+        .address_for_token(&token, id)
+        .await
+        .map_err(|e| access::internal(ctx, e))?;
+    Ok(found.map(|record| Node::MailingAddress(MailingAddress(record))))
+}
+
+pub fn too_many_ids(count: usize) -> async_graphql::Error {
+    async_graphql::Error::new(format!(
+        "The input array size of {count} is greater than the maximum allowed of {MAX_IDS}."
+    ))
+    .extend_with(|_, e| e.set("code", "MAX_INPUT_SIZE_EXCEEDED"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_token_shopify_puts_in_address_ids() {
+        assert_eq!(
+            token_in_id(
+                "gid://shopify/MailingAddress/1?model_name=CustomerAddress&customer_access_token=abc"
+            ),
+            Some("abc".to_owned())
+        );
+        assert_eq!(
+            token_in_id("gid://shopify/MailingAddress/1?model_name=CustomerAddress"),
+            None
+        );
+        assert_eq!(token_in_id("gid://shopify/MailingAddress/1"), None);
+    }
+}
