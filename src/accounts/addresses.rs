@@ -29,11 +29,9 @@ impl AddressArgument {
 }
 
 fn not_found(argument: AddressArgument) -> AccountError {
-    AccountError::Invalid(vec![Problem::new(
-        argument.field(),
-        ErrorCode::NotFound,
-        "Address does not exist",
-    )])
+    AccountError::AddressNotFound {
+        argument: argument.field(),
+    }
 }
 
 /// The numeric id of a MailingAddress global id. Ids that carry an access token

@@ -12,6 +12,9 @@ pub enum AccountError {
     /// Unknown email, wrong password or a customer who cannot log in: one answer for all.
     #[error("unidentified customer")]
     UnidentifiedCustomer,
+    /// No address with this id belongs to the customer; `argument` names the id's argument.
+    #[error("address not found")]
+    AddressNotFound { argument: &'static str },
     /// The customer access token is unknown, expired or revoked.
     #[error("customer access token not found")]
     TokenNotFound,

@@ -111,7 +111,9 @@ pub fn apply(draft: &AddressDraft, base: &AddressFields) -> Result<AddressFields
     // the country changed (kept only if the new country has a province of that name).
     let province_input = match &draft.province {
         Some(raw) => Some(raw.trim().to_owned()),
-        None if country_changed && country.is_some_and(|c| c.has_provinces()) => base.province.clone(),
+        None if country_changed && country.is_some_and(|c| c.has_provinces()) => {
+            base.province.clone()
+        }
         None if country_changed => {
             result.province = None;
             result.province_code = None;

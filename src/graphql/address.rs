@@ -12,6 +12,7 @@ use crate::accounts::{AccountError, Accounts};
 use crate::domain::address::{AddressParts, formatted, formatted_area, full_name};
 use crate::domain::ids::gid;
 use crate::store::addresses::AddressRecord;
+use crate::store::customers::CustomerRecord;
 
 pub struct MailingAddress(pub AddressRecord);
 
@@ -99,7 +100,11 @@ impl MailingAddress {
         )]
         with_name: Option<bool>,
     ) -> Vec<String> {
-        formatted(&self.parts(), with_name.unwrap_or(false), with_company.unwrap_or(true))
+        formatted(
+            &self.parts(),
+            with_name.unwrap_or(false),
+            with_company.unwrap_or(true),
+        )
     }
 
     /// A comma-separated list of the values for city, province, and country.
@@ -187,6 +192,18 @@ pub struct PageInfo {
     pub has_previous_page: bool,
     /// The cursor corresponding to the first node in edges.
     pub start_cursor: Option<String>,
+}
+
+/// Loads the customers behind all the access tokens a request reads, in one query.
+pub struct CustomerLoader(pub Accounts);
+
+impl Loader<String> for CustomerLoader {
+    type Value = CustomerRecord;
+    type Error = Arc<AccountError>;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
+        self.0.customers_by_tokens(keys).await.map_err(Arc::new)
+    }
 }
 
 /// Loads the addresses of all the customers a request reads, in one query.

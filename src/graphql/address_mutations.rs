@@ -14,6 +14,7 @@ use super::payloads::{
     MailingAddressInput,
 };
 use crate::accounts::AccountError;
+use crate::domain::problem::{ErrorCode, Problem};
 
 #[derive(Default)]
 pub struct AddressMutation;
@@ -28,6 +29,14 @@ fn user_errors(
 ) -> Result<UserErrors> {
     match err {
         AccountError::Invalid(problems) => Ok(UserErrors::from_problems(argument, problems)),
+        AccountError::AddressNotFound { argument } => Ok(UserErrors::from_problems(
+            "",
+            vec![Problem::new(
+                argument,
+                ErrorCode::NotFound,
+                "Address does not exist",
+            )],
+        )),
         AccountError::TokenNotFound | AccountError::UnidentifiedCustomer => {
             Err(access::access_denied(field, Scope::WriteCustomers, true))
         }

@@ -47,7 +47,10 @@ impl Customer {
         before: Option<String>,
         #[graphql(desc = "Returns up to the first `n` elements from the list.")] first: Option<i32>,
         #[graphql(desc = "Returns up to the last `n` elements from the list.")] last: Option<i32>,
-        #[graphql(desc = "Reverse the order of the underlying list.", default_with = "Some(false)")]
+        #[graphql(
+            desc = "Reverse the order of the underlying list.",
+            default_with = "Some(false)"
+        )]
         reverse: Option<bool>,
     ) -> Result<MailingAddressConnection> {
         let request = PageRequest {

@@ -18,7 +18,7 @@ mod scalars;
 
 use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 
-pub use address::AddressLoader;
+pub use address::{AddressLoader, CustomerLoader};
 pub use context::RequestContext;
 pub use in_context::buyer_token;
 pub use mutation::Mutation;

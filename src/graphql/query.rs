@@ -2,7 +2,10 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
+use async_graphql::dataloader::DataLoader;
+
 use super::access::{self, Scope};
+use super::address::CustomerLoader;
 use super::customer::Customer;
 use super::node::{self, MAX_IDS, Node};
 
@@ -17,10 +20,11 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "The customer access token.")] customer_access_token: String,
     ) -> Result<Option<Customer>> {
-        let accounts = access::storefront(ctx, "customer", Scope::ReadCustomers)?;
-        // Unknown, expired and revoked tokens all read as `null`, as on Shopify.
-        accounts
-            .customer_by_token(&customer_access_token)
+        access::storefront(ctx, "customer", Scope::ReadCustomers)?;
+        // Unknown, expired and revoked tokens all read as `null`, as on Shopify. The look-ups
+        // of every `customer` field of the request go to the database together.
+        ctx.data::<DataLoader<CustomerLoader>>()?
+            .load_one(customer_access_token)
             .await
             .map(|found| found.map(Customer))
             .map_err(|e| access::internal(ctx, e))

@@ -16,7 +16,7 @@ use super::AppState;
 use super::problem_response::graphql_error;
 use crate::accounts::StorefrontAccess;
 use crate::graphql::{
-    API_VERSION, AddressLoader, RequestContext, buyer_token, restore_errored_fields,
+    API_VERSION, AddressLoader, CustomerLoader, RequestContext, buyer_token, restore_errored_fields,
 };
 use crate::store::storefront_tokens::TokenKind;
 
@@ -191,10 +191,14 @@ async fn execute(
             request_id,
             buyer_token,
         })
-        // Per request, without a cache: batches the address reads of one request, and a
-        // mutation never sees addresses read before it.
+        // Per request, without a cache: batches the customer and address reads of one request,
+        // and a mutation never sees data read before it.
         .data(DataLoader::new(
             AddressLoader(state.accounts.clone()),
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(
+            CustomerLoader(state.accounts.clone()),
             tokio::spawn,
         ));
     let mut response = state.schema.execute(request).await;

@@ -65,6 +65,30 @@ pub async fn find_live(
     })
 }
 
+/// The live tokens among these digests with their enabled customers, in one query.
+pub async fn find_live_many(
+    db: &impl ConnectionTrait,
+    digests: &[String],
+    now: i64,
+) -> Result<Vec<(String, CustomerRecord)>, StoreError> {
+    if digests.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = customer_access_token::Entity::find()
+        .filter(customer_access_token::Column::TokenDigest.is_in(digests.iter().cloned()))
+        .filter(customer_access_token::Column::ExpiresAt.gt(now))
+        .find_also_related(customer::Entity)
+        .all(db)
+        .await?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(token, customer)| {
+            let customer = CustomerRecord::from(customer?);
+            (customer.state == CustomerState::Enabled).then_some((token.token_digest, customer))
+        })
+        .collect())
+}
+
 /// Moves the expiry of a token that is still live; `false` when it expired or was deleted meanwhile.
 pub async fn extend(
     db: &impl ConnectionTrait,

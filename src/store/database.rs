@@ -3,6 +3,8 @@
 //! (WAL lets them run beside the writer). On PostgreSQL both are the same pool.
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
@@ -25,6 +27,16 @@ pub struct Database {
     reader: DatabaseConnection,
     writer: DatabaseConnection,
     backend: Backend,
+    statements: Arc<AtomicU64>,
+}
+
+/// Counts every statement a connection runs (for metrics, and for tests that prove a request
+/// costs a fixed number of queries).
+fn count_statements(connection: &mut DatabaseConnection, counter: &Arc<AtomicU64>) {
+    let counter = Arc::clone(counter);
+    connection.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
 }
 
 impl Database {
@@ -38,11 +50,14 @@ impl Database {
                 .min_connections(1)
                 .acquire_timeout(Duration::from_secs(config.acquire_timeout_seconds))
                 .sqlx_logging(false);
-            let pool = sea_orm::Database::connect(options).await?;
+            let mut pool = sea_orm::Database::connect(options).await?;
+            let statements = Arc::new(AtomicU64::new(0));
+            count_statements(&mut pool, &statements);
             Ok(Self {
                 reader: pool.clone(),
                 writer: pool,
                 backend: Backend::Postgres,
+                statements,
             })
         } else {
             Err(DbErr::Custom(
@@ -69,7 +84,9 @@ impl Database {
             .connect_with(options.clone())
             .await
             .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
-        let writer = SqlxSqliteConnector::from_sqlx_sqlite_pool(writer_pool);
+        let statements = Arc::new(AtomicU64::new(0));
+        let mut writer = SqlxSqliteConnector::from_sqlx_sqlite_pool(writer_pool);
+        count_statements(&mut writer, &statements);
         // An in-memory database exists once per connection: readers must share the writer.
         let reader = if in_memory {
             writer.clone()
@@ -80,13 +97,21 @@ impl Database {
                 .connect_with(options.read_only(true))
                 .await
                 .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
-            SqlxSqliteConnector::from_sqlx_sqlite_pool(reader_pool)
+            let mut reader = SqlxSqliteConnector::from_sqlx_sqlite_pool(reader_pool);
+            count_statements(&mut reader, &statements);
+            reader
         };
         Ok(Self {
             reader,
             writer,
             backend: Backend::Sqlite,
+            statements,
         })
+    }
+
+    /// Statements run since the database was opened.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> Backend {

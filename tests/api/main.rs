@@ -2,11 +2,17 @@
 //! per test. The same suite runs on SQLite (default) and on PostgreSQL when `TEST_POSTGRES_URL`
 //! names a server (the test script starts one).
 
+mod addresses;
 mod backend;
 mod cli;
+mod client_docs;
 mod concurrency;
 mod conformance;
+mod conformance_profile;
 mod customer_query;
+mod node;
+mod pagination;
+mod profile;
 mod schema_file;
 mod sign_in;
 mod sign_up;
