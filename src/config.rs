@@ -43,6 +43,94 @@ pub struct Config {
     pub customers: CustomersConfig,
     pub database: DatabaseConfig,
     pub http: HttpConfig,
+    /// Where mail goes when no SMTP server is configured: one `.eml` file per message.
+    /// Unset means `data_dir/mail`.
+    pub mail_dir: Option<PathBuf>,
+    pub mail: MailConfig,
+    /// The shop's Multipass secret (`STOREFRONT_MULTIPASS_SECRET`); Multipass sign-in is off
+    /// without it.
+    #[serde(skip_serializing)]
+    pub multipass_secret: Option<SecretString>,
+    pub throttle: ThrottleConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// The sender, e.g. `My Store <shop@example.com>`.
+    pub from: String,
+    /// SMTP delivery; without it, messages are written to `mail_dir`.
+    pub smtp: Option<SmtpConfig>,
+    /// A folder with `activation.txt`, `activation.html`, `reset.txt`, `reset.html` (any of
+    /// them) to replace the built-in templates.
+    pub templates_dir: Option<PathBuf>,
+    /// First retry delay of a failed delivery; each later one doubles, up to `max_backoff_seconds`.
+    pub initial_backoff_seconds: u64,
+    pub max_backoff_seconds: u64,
+    /// A message still undelivered after this many attempts is given up (and kept, marked failed).
+    pub max_attempts: u32,
+    /// How often the sender looks for due messages when nothing wakes it.
+    pub poll_interval_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP (a relay on localhost).
+    None,
+    /// STARTTLS, required.
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    #[serde(skip_serializing)]
+    pub password: Option<SecretString>,
+    /// Give up on one attempt after this long.
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_seconds: u64,
+}
+
+fn default_smtp_timeout() -> u64 {
+    30
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThrottleConfig {
+    /// customerRecover requests allowed per client IP per window.
+    pub recover_per_ip: u32,
+    pub recover_window_seconds: i64,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            recover_per_ip: 10,
+            recover_window_seconds: 15 * 60,
+        }
+    }
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            from: "My Store <no-reply@localhost>".to_owned(),
+            smtp: None,
+            templates_dir: None,
+            initial_backoff_seconds: 5,
+            max_backoff_seconds: 15 * 60,
+            max_attempts: 40,
+            poll_interval_ms: 2_000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -51,6 +139,9 @@ pub struct ShopConfig {
     /// Every row belongs to a shop; one process serves one shop today.
     pub id: i64,
     pub name: String,
+    /// The shop's public address, used in activation and reset links
+    /// (`https://{domain}/account/reset/{id}/{token}`).
+    pub domain: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -77,6 +168,13 @@ pub struct CustomersConfig {
     pub max_addresses: u64,
     /// Whether `customerUpdate` may change the email (Shopify stores can refuse it).
     pub allow_email_change: bool,
+    /// How long an activation link works, in seconds (Shopify: 30 days).
+    pub activation_ttl_seconds: i64,
+    /// How long a password reset link works, in seconds.
+    pub reset_ttl_seconds: i64,
+    /// Shopify's answer to customerRecover for an unknown email ("Could not find customer"),
+    /// which tells anyone whether an account exists. Off by default.
+    pub reveal_unknown_email_on_recover: bool,
 }
 
 impl Default for CustomersConfig {
@@ -84,6 +182,9 @@ impl Default for CustomersConfig {
         Self {
             max_addresses: 100,
             allow_email_change: true,
+            activation_ttl_seconds: 30 * 24 * 60 * 60,
+            reset_ttl_seconds: 24 * 60 * 60,
+            reveal_unknown_email_on_recover: false,
         }
     }
 }
@@ -127,6 +228,10 @@ impl Default for Config {
             customers: CustomersConfig::default(),
             database: DatabaseConfig::default(),
             http: HttpConfig::default(),
+            mail_dir: None,
+            mail: MailConfig::default(),
+            multipass_secret: None,
+            throttle: ThrottleConfig::default(),
         }
     }
 }
@@ -136,6 +241,7 @@ impl Default for ShopConfig {
         Self {
             id: 1,
             name: "My Store".to_owned(),
+            domain: "localhost:3000".to_owned(),
         }
     }
 }
@@ -226,6 +332,13 @@ impl Config {
             min_length: self.password.min_length,
             max_length: self.password.max_length,
         }
+    }
+
+    /// Where `.eml` files go when no SMTP server is configured.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.mail_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("mail"))
     }
 
     /// The database to use: the configured URL, or the embedded SQLite file.

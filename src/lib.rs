@@ -6,11 +6,13 @@ pub mod config;
 pub mod domain;
 pub mod graphql;
 pub mod http;
+pub mod mail;
 pub mod store;
 
 use std::time::Duration;
 
-use accounts::{AccountError, Accounts, AccountsSettings, Hasher};
+use accounts::{AccountError, Accounts, AccountsSettings, Hasher, LifecycleSettings};
+use secrecy::ExposeSecret;
 use config::{Config, ConfigError, Environment};
 use store::Database;
 
@@ -27,6 +29,8 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Accounts(#[from] AccountError),
+    #[error("mail: {0}")]
+    Mail(String),
 }
 
 /// Connects to the configured database (creating the embedded SQLite file's folder) and applies
@@ -48,6 +52,7 @@ pub async fn open_database(config: &Config) -> Result<Database, StartupError> {
 /// The use cases over an open database.
 pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError> {
     let hasher = Hasher::new(config.password.hash, config.password.max_concurrent_hashes)?;
+    let signing_key = config.resolve_secret_key()?.expose_secret().as_bytes().to_vec();
     Ok(Accounts::new(
         db,
         hasher,
@@ -57,6 +62,19 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
             token_ttl_seconds: config.customer_tokens.ttl_seconds,
             max_addresses_per_customer: config.customers.max_addresses,
             allow_email_change: config.customers.allow_email_change,
+            lifecycle: LifecycleSettings {
+                signing_key,
+                shop_domain: config.shop.domain.clone(),
+                activation_ttl_seconds: config.customers.activation_ttl_seconds,
+                reset_ttl_seconds: config.customers.reset_ttl_seconds,
+                reveal_unknown_email_on_recover: config.customers.reveal_unknown_email_on_recover,
+                recover_per_ip: config.throttle.recover_per_ip,
+                recover_window_seconds: config.throttle.recover_window_seconds,
+            },
+            multipass_secret: config
+                .multipass_secret
+                .as_ref()
+                .map(|secret| secret.expose_secret().to_owned()),
         },
     ))
 }
@@ -66,13 +84,29 @@ pub struct App {
     pub accounts: Accounts,
     /// The public storefront token made on first start, to show the newcomer.
     pub first_storefront_token: Option<String>,
+    pub mail: mail::Sender,
+}
+
+/// The mail sender of a configuration: its transport, templates and retry policy.
+pub fn mail_sender(config: &Config, accounts: Accounts) -> Result<mail::Sender, StartupError> {
+    let mailer = mail::Mailer::from_config(config).map_err(|e| StartupError::Mail(e.to_string()))?;
+    let templates = mail::Templates::load(config.mail.templates_dir.as_deref())
+        .map_err(|e| StartupError::Mail(format!("templates: {e}")))?;
+    Ok(mail::Sender {
+        accounts,
+        mailer: std::sync::Arc::new(mailer),
+        templates: std::sync::Arc::new(templates),
+        shop_name: config.shop.name.clone(),
+        poll_interval: Duration::from_millis(config.mail.poll_interval_ms),
+        initial_backoff_seconds: config.mail.initial_backoff_seconds as i64,
+        max_backoff_seconds: config.mail.max_backoff_seconds as i64,
+        max_attempts: config.mail.max_attempts as i32,
+    })
 }
 
 impl App {
     pub async fn build(config: &Config) -> Result<App, StartupError> {
         config.validate()?;
-        // Resolved now so that a missing production secret stops the start, not a later request.
-        let _signing_key = config.resolve_secret_key()?;
         let db = open_database(config).await?;
         let accounts = accounts(config, db)?;
         let first_storefront_token = accounts.ensure_first_storefront_token().await?;
@@ -83,11 +117,19 @@ impl App {
             body_limit_bytes: config.http.body_limit_bytes,
             prefill_graphiql_token: config.environment == Environment::Development,
         };
+        let mail = mail_sender(config, accounts.clone())?;
         Ok(App {
             router: http::router(state, config),
             accounts,
             first_storefront_token,
+            mail,
         })
+    }
+
+    /// Starts what runs beside the HTTP server: the mail sender and hourly housekeeping.
+    pub fn spawn_background(&self) -> Vec<tokio::task::JoinHandle<()>> {
+        tracing::info!(transport = %self.mail.mailer.describe(), "mail sender started");
+        vec![self.mail.clone().spawn(), self.spawn_housekeeping()]
     }
 
     /// Removes expired customer tokens every hour while the server runs.
@@ -97,7 +139,7 @@ impl App {
             let mut every_hour = tokio::time::interval(Duration::from_secs(60 * 60));
             loop {
                 every_hour.tick().await;
-                match accounts.purge_expired_tokens().await {
+                match accounts.purge_expired().await {
                     Ok(0) => {}
                     Ok(removed) => {
                         tracing::info!(removed, "removed expired customer access tokens")

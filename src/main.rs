@@ -46,6 +46,23 @@ enum Command {
         #[command(subcommand)]
         command: TokensCommand,
     },
+    /// Manage customers.
+    Customers {
+        #[command(subcommand)]
+        command: CustomersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CustomersCommand {
+    /// Invite a customer: the account is created disabled and an activation email is sent.
+    Invite {
+        email: String,
+        #[arg(long)]
+        first_name: Option<String>,
+        #[arg(long)]
+        last_name: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -98,7 +115,42 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Tokens { command } => tokens(config, command).await,
+        Command::Customers { command } => customers(config, command).await,
     }
+}
+
+async fn customers(config: Config, command: CustomersCommand) -> anyhow::Result<()> {
+    let db = storefront::open_database(&config).await?;
+    let accounts = storefront::accounts(&config, db)?;
+    match command {
+        CustomersCommand::Invite {
+            email,
+            first_name,
+            last_name,
+        } => {
+            let customer = match accounts
+                .invite(&email, first_name.as_deref(), last_name.as_deref())
+                .await
+            {
+                Ok(customer) => customer,
+                Err(storefront::accounts::AccountError::Invalid(problems)) => {
+                    let reasons: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+                    anyhow::bail!("cannot invite {email}: {}", reasons.join("; "));
+                }
+                Err(other) => return Err(other.into()),
+            };
+            println!("{}", storefront::domain::ids::gid("Customer", customer.id));
+            // Deliver at once when the mail server answers; otherwise the running server's
+            // sender retries from the outbox.
+            let sender = storefront::mail_sender(&config, accounts)?;
+            match sender.deliver_due().await {
+                Ok(sent) if sent > 0 => eprintln!("invitation sent to {email} ({})", sender.mailer.describe()),
+                Ok(_) => eprintln!("invitation queued for {email}; the server will send it"),
+                Err(err) => eprintln!("invitation queued for {email}; sending failed for now: {err}"),
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -116,7 +168,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             "Send it as the X-Shopify-Storefront-Access-Token header (GraphiQL has it filled in)."
         );
     }
-    let _housekeeping = app.spawn_housekeeping();
+    let _background = app.spawn_background();
     storefront::http::serve(
         listener,
         app.router,

@@ -7,6 +7,7 @@ mod m20261121_000001_create_customers;
 mod m20261121_000002_create_customer_access_tokens;
 mod m20261121_000003_create_storefront_tokens;
 mod m20261122_000001_create_customer_addresses;
+mod m20261122_000002_create_account_lifecycle;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_create_customer_access_tokens::Migration),
             Box::new(m20261121_000003_create_storefront_tokens::Migration),
             Box::new(m20261122_000001_create_customer_addresses::Migration),
+            Box::new(m20261122_000002_create_account_lifecycle::Migration),
         ]
     }
 }

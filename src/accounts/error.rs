@@ -18,6 +18,15 @@ pub enum AccountError {
     /// The customer access token is unknown, expired or revoked.
     #[error("customer access token not found")]
     TokenNotFound,
+    /// An activation or reset token that does not work.
+    #[error("account token refused: {0:?}")]
+    Token(super::TokenFailure),
+    /// A Multipass token that does not sign anyone in (the reason is logged, not answered).
+    #[error("multipass request refused")]
+    MultipassRejected,
+    /// Too many requests of this kind from this client; retry later.
+    #[error("throttled")]
+    Throttled { retry_after_seconds: i64 },
     #[error("internal failure: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

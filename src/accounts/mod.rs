@@ -7,6 +7,9 @@ mod clock;
 mod customers;
 mod error;
 mod hasher;
+mod lifecycle;
+mod mail_jobs;
+mod multipass;
 mod profile;
 mod sessions;
 mod storefront_access;
@@ -18,6 +21,8 @@ pub use clock::now;
 pub use customers::SignUp;
 pub use error::AccountError;
 pub use hasher::Hasher;
+pub use lifecycle::TokenFailure;
+pub use mail_jobs::{Delivery, MailContent, MailPurpose};
 pub use profile::{ProfileUpdate, ProfileUpdated};
 pub use sessions::{DeletedToken, IssuedToken};
 pub use storefront_access::StorefrontAccess;
@@ -39,6 +44,22 @@ struct Inner {
     token_ttl_seconds: i64,
     max_addresses_per_customer: u64,
     allow_email_change: bool,
+    lifecycle: LifecycleSettings,
+    outbox_signal: Arc<tokio::sync::Notify>,
+    multipass: Option<crate::domain::multipass::MultipassKeys>,
+}
+
+/// What activation, recovery and reset need.
+pub struct LifecycleSettings {
+    /// Signs activation and reset tokens.
+    pub signing_key: Vec<u8>,
+    /// The shop's public domain, for the links in emails.
+    pub shop_domain: String,
+    pub activation_ttl_seconds: i64,
+    pub reset_ttl_seconds: i64,
+    pub reveal_unknown_email_on_recover: bool,
+    pub recover_per_ip: u32,
+    pub recover_window_seconds: i64,
 }
 
 pub struct AccountsSettings {
@@ -47,6 +68,9 @@ pub struct AccountsSettings {
     pub token_ttl_seconds: i64,
     pub max_addresses_per_customer: u64,
     pub allow_email_change: bool,
+    pub lifecycle: LifecycleSettings,
+    /// The shop's Multipass secret, when Multipass sign-in is on.
+    pub multipass_secret: Option<String>,
 }
 
 impl Accounts {
@@ -60,6 +84,12 @@ impl Accounts {
                 token_ttl_seconds: settings.token_ttl_seconds,
                 max_addresses_per_customer: settings.max_addresses_per_customer,
                 allow_email_change: settings.allow_email_change,
+                lifecycle: settings.lifecycle,
+                outbox_signal: Arc::new(tokio::sync::Notify::new()),
+                multipass: settings
+                    .multipass_secret
+                    .as_deref()
+                    .map(crate::domain::multipass::MultipassKeys::new),
             }),
         }
     }

@@ -141,10 +141,12 @@ impl Accounts {
         })
     }
 
-    /// Removes expired tokens; returns how many.
-    pub async fn purge_expired_tokens(&self) -> Result<u64, AccountError> {
+    /// Removes expired access tokens and forgotten Multipass uses; returns how many tokens.
+    pub async fn purge_expired(&self) -> Result<u64, AccountError> {
+        let now = now();
         let txn = self.inner.db.begin_write().await?;
-        let removed = access_tokens::delete_expired(&txn, now()).await?;
+        let removed = access_tokens::delete_expired(&txn, now).await?;
+        crate::store::guards::purge_multipass_uses(&txn, now).await?;
         txn.commit().await?;
         Ok(removed)
     }

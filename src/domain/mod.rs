@@ -2,10 +2,12 @@
 //! id formats, password hashing. Nothing here does I/O or awaits, so every rule is unit-testable.
 
 pub mod access_token;
+pub mod account_tokens;
 pub mod address;
 pub mod email;
 pub mod ids;
 pub mod mailing_address;
+pub mod multipass;
 pub mod names;
 pub mod pagination;
 pub mod password;

@@ -9,4 +9,7 @@ pub struct RequestContext {
     pub request_id: String,
     /// `@inContext(buyer: {customerAccessToken: ...})` of the operation, if any.
     pub buyer_token: Option<String>,
+    /// The buyer's IP: `Shopify-Storefront-Buyer-IP` on requests with a private token, the
+    /// socket's peer otherwise.
+    pub client_ip: Option<std::net::IpAddr>,
 }

@@ -130,6 +130,22 @@ impl UserErrors {
         errors
     }
 
+    /// One error whose deprecated `userErrors` twin has no field (Shopify does this for token
+    /// errors of customerActivate and customerReset).
+    pub fn token_error(field: &str, code: ErrorCode, message: &str) -> Self {
+        let mut errors = Self::default();
+        errors.user_errors.push(UserError {
+            field: None,
+            message: message.to_owned(),
+        });
+        errors.customer_user_errors.push(CustomerUserError {
+            code: Some(code.into()),
+            field: Some(vec![field.to_owned()]),
+            message: message.to_owned(),
+        });
+        errors
+    }
+
     fn push(&mut self, field: Option<Vec<String>>, code: ErrorCode, message: String) {
         self.user_errors.push(UserError {
             field: field.clone(),

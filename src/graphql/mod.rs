@@ -9,6 +9,7 @@ mod context;
 mod customer;
 mod errors;
 mod in_context;
+mod lifecycle_mutations;
 mod mutation;
 mod node;
 mod null_fields;

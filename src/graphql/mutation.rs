@@ -4,6 +4,7 @@ use async_graphql::{Context, MergedObject, Object, Result};
 
 use super::access::{self, Scope};
 use super::address_mutations::AddressMutation;
+use super::lifecycle_mutations::LifecycleMutation;
 use super::customer::Customer;
 use super::errors::{UserError, UserErrors};
 use super::payloads::{
@@ -15,7 +16,7 @@ use crate::accounts::{AccountError, SignUp};
 
 /// The schema’s entry-point for mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(SessionMutation, AddressMutation);
+pub struct Mutation(SessionMutation, AddressMutation, LifecycleMutation);
 use crate::domain::ids::gid;
 use crate::domain::problem::ErrorCode;
 

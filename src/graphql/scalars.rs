@@ -52,6 +52,24 @@ impl ScalarType for UnsignedInt64 {
     }
 }
 
+/// Represents an RFC 3986 and RFC 3987-compliant URI string. For example, `"https://example.myshopify.com"` is a valid URL. It includes a scheme (`https`) and a host (`example.myshopify.com`).
+#[derive(Debug, Clone, PartialEq, Eq, Description)]
+pub struct Url(pub String);
+
+#[Scalar(name = "URL", use_type_description)]
+impl ScalarType for Url {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value {
+            Value::String(text) => Ok(Url(text)),
+            other => Err(InputValueError::expected_type(other)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,11 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql_axum::GraphQLResponse;
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, RawQuery, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
@@ -22,24 +25,21 @@ use crate::store::storefront_tokens::TokenKind;
 
 const PUBLIC_TOKEN_HEADER: &str = "x-shopify-storefront-access-token";
 const PRIVATE_TOKEN_HEADER: &str = "shopify-storefront-private-token";
+const BUYER_IP_HEADER: &str = "shopify-storefront-buyer-ip";
 
 pub async fn post_api(
     State(state): State<AppState>,
     Path(version): Path<String>,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Response {
     if !is_api_version(&version) {
         return super::problem_response::not_found().await;
     }
-    post_graphql(State(state), headers, body).await
+    post_graphql(State(state), request).await
 }
 
-pub async fn post_graphql(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+pub async fn post_graphql(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, state.body_limit_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
@@ -52,28 +52,22 @@ pub async fn post_graphql(
             );
         }
     };
-    match parse_post_body(&headers, &bytes) {
-        Ok(request) => execute(&state, &headers, request).await,
+    match parse_post_body(&parts.headers, &bytes) {
+        Ok(request) => execute(&state, &parts, request).await,
         Err(response) => response,
     }
 }
 
 /// `GET /graphql?query=...` runs a query; without a query it is the GraphiQL playground.
-pub async fn get_graphql(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let Some(query) = query.filter(|q| !q.is_empty()) else {
+pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let Some(query) = parts.uri.query().filter(|q| !q.is_empty()) else {
         return graphiql(&state).await;
     };
-    let request = match async_graphql::http::parse_query_string(&query) {
+    let request = match async_graphql::http::parse_query_string(query) {
         Ok(request) => request,
         Err(err) => {
-            return graphql_error(
-                StatusCode::BAD_REQUEST,
-                format!("Invalid query string: {err}"),
-            );
+            return graphql_error(StatusCode::BAD_REQUEST, format!("Invalid query string: {err}"));
         }
     };
     if is_mutation(&request) {
@@ -86,7 +80,7 @@ pub async fn get_graphql(
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, &headers, request).await
+    execute(&state, &parts, request).await
 }
 
 /// `YYYY-MM` or `unstable`, the version segments Shopify's paths use.
@@ -158,9 +152,10 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
 
 async fn execute(
     state: &AppState,
-    headers: &HeaderMap,
+    parts: &Parts,
     request: async_graphql::Request,
 ) -> Response {
+    let headers = &parts.headers;
     if request.query.trim().is_empty() {
         return graphql_error(
             StatusCode::BAD_REQUEST,
@@ -185,11 +180,13 @@ async fn execute(
         }
     };
     let buyer_token = buyer_token(&request);
+    let client_ip = client_ip(parts, storefront.as_ref());
     let request = request
         .data(RequestContext {
             storefront,
             request_id,
             buyer_token,
+            client_ip,
         })
         // Per request, without a cache: batches the customer and address reads of one request,
         // and a mutation never sees data read before it.
@@ -211,6 +208,26 @@ async fn execute(
         header::HeaderValue::from_static("application/json; charset=utf-8"),
     );
     response
+}
+
+/// The buyer's IP. `Shopify-Storefront-Buyer-IP` is believed only on requests made with a
+/// private token (a shop's server speaking for its visitor); anyone could send it otherwise.
+fn client_ip(parts: &Parts, storefront: Option<&StorefrontAccess>) -> Option<IpAddr> {
+    let private = storefront.is_some_and(|access| access.kind == TokenKind::Private);
+    let from_header = || {
+        parts
+            .headers
+            .get(BUYER_IP_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse().ok())
+    };
+    let peer = || {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+    };
+    if private { from_header().or_else(peer) } else { peer() }
 }
 
 async fn storefront_access(

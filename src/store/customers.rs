@@ -6,6 +6,7 @@ use sea_orm::{
 };
 
 use super::entities::customer;
+use crate::domain::account_tokens::{Purpose, new_security_stamp};
 use super::error::StoreError;
 
 /// Where a customer is in its life: Shopify's `CustomerState`.
@@ -22,7 +23,7 @@ pub enum CustomerState {
 }
 
 impl CustomerState {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             CustomerState::Enabled => "enabled",
             CustomerState::Disabled => "disabled",
@@ -56,6 +57,18 @@ pub struct CustomerRecord {
     pub created_at: i64,
     pub updated_at: i64,
     pub default_address_id: Option<i64>,
+    /// Changes with every password change; activation and reset tokens carry it.
+    pub security_stamp: String,
+    pub activation_nonce_hash: Option<String>,
+    pub reset_nonce_hash: Option<String>,
+    multipass_identifier: Option<String>,
+}
+
+impl CustomerRecord {
+    /// The shop's own id for the customer, set by Multipass sign-in.
+    pub fn multipass_identifier(&self) -> Option<&str> {
+        self.multipass_identifier.as_deref()
+    }
 }
 
 impl From<customer::Model> for CustomerRecord {
@@ -73,6 +86,10 @@ impl From<customer::Model> for CustomerRecord {
             created_at: row.created_at,
             updated_at: row.updated_at,
             default_address_id: row.default_address_id,
+            security_stamp: row.security_stamp.unwrap_or_default(),
+            activation_nonce_hash: row.activation_nonce_hash,
+            reset_nonce_hash: row.reset_nonce_hash,
+            multipass_identifier: row.multipass_identifier,
         }
     }
 }
@@ -110,6 +127,10 @@ pub async fn insert(
         created_at: Set(new.now),
         updated_at: Set(new.now),
         default_address_id: Set(None),
+        security_stamp: Set(Some(crate::domain::account_tokens::new_security_stamp())),
+        activation_nonce_hash: Set(None),
+        reset_nonce_hash: Set(None),
+        multipass_identifier: Set(None),
     };
     let inserted = customer::Entity::insert(row)
         .exec_with_returning(db)
@@ -243,7 +264,12 @@ pub async fn update_profile(
         update = update.col_expr(customer::Column::AcceptsMarketing, value.into());
     }
     if let Change::Set(value) = changes.password_hash {
-        update = update.col_expr(customer::Column::PasswordHash, value.into());
+        // A new password ends every outstanding activation or reset link.
+        update = update
+            .col_expr(customer::Column::PasswordHash, value.into())
+            .col_expr(customer::Column::SecurityStamp, Some(new_security_stamp()).into())
+            .col_expr(customer::Column::ActivationNonceHash, Option::<String>::None.into())
+            .col_expr(customer::Column::ResetNonceHash, Option::<String>::None.into());
     }
     update.exec(db).await?;
     Ok(())
@@ -276,4 +302,117 @@ pub async fn others_holding(
     let email_taken = email_key.is_some_and(|k| rows.iter().any(|row| row.email_key == k));
     let phone_taken = phone.is_some_and(|p| rows.iter().any(|row| row.phone.as_deref() == Some(p)));
     Ok((email_taken, phone_taken))
+}
+
+pub async fn find_by_id(db: &impl ConnectionTrait, shop_id: i64, id: i64) -> Result<Option<CustomerRecord>, StoreError> {
+    Ok(customer::Entity::find_by_id(id)
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .one(db)
+        .await?
+        .map(Into::into))
+}
+
+fn nonce_column(purpose: Purpose) -> customer::Column {
+    match purpose {
+        Purpose::Activate => customer::Column::ActivationNonceHash,
+        Purpose::Reset => customer::Column::ResetNonceHash,
+    }
+}
+
+/// Makes `nonce_hash` the customer's one outstanding token of this purpose (any earlier one
+/// stops working), and gives the customer a security stamp if it has none yet.
+pub async fn set_outstanding_nonce(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    purpose: Purpose,
+    nonce_hash: &str,
+    stamp: &str,
+) -> Result<(), StoreError> {
+    customer::Entity::update_many()
+        .col_expr(nonce_column(purpose), Some(nonce_hash.to_owned()).into())
+        .col_expr(customer::Column::SecurityStamp, Some(stamp.to_owned()).into())
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Uses an activation or reset token: sets the password, rotates the stamp, clears the nonce and
+/// enables the customer, only if the nonce and stamp are still the ones in the token. One
+/// statement, so of concurrent uses of one token exactly one wins (`true`).
+pub async fn redeem_nonce(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    purpose: Purpose,
+    nonce_hash: &str,
+    stamp: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let result = customer::Entity::update_many()
+        .col_expr(customer::Column::PasswordHash, Some(password_hash.to_owned()).into())
+        .col_expr(customer::Column::SecurityStamp, Some(new_security_stamp()).into())
+        .col_expr(customer::Column::ActivationNonceHash, Option::<String>::None.into())
+        .col_expr(customer::Column::ResetNonceHash, Option::<String>::None.into())
+        .col_expr(customer::Column::State, CustomerState::Enabled.as_str().into())
+        .col_expr(customer::Column::UpdatedAt, now.into())
+        .filter(customer::Column::Id.eq(customer_id))
+        .filter(nonce_column(purpose).eq(nonce_hash))
+        .filter(customer::Column::SecurityStamp.eq(stamp))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The customer as a Multipass sign-in leaves it: enabled, with the names and tags the shop sent.
+pub async fn apply_multipass(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    first_name: Option<&str>,
+    last_name: Option<&str>,
+    tags: Option<&[String]>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let mut update = customer::Entity::update_many()
+        .col_expr(customer::Column::State, CustomerState::Enabled.as_str().into())
+        .col_expr(customer::Column::UpdatedAt, now.into())
+        .filter(customer::Column::Id.eq(customer_id));
+    if let Some(first) = first_name {
+        update = update.col_expr(customer::Column::FirstName, Some(first.to_owned()).into());
+    }
+    if let Some(last) = last_name {
+        update = update.col_expr(customer::Column::LastName, Some(last.to_owned()).into());
+    }
+    if let Some(tags) = tags {
+        let json = serde_json::to_string(tags).unwrap_or_else(|_| "[]".to_owned());
+        update = update.col_expr(customer::Column::Tags, json.into());
+    }
+    update.exec(db).await?;
+    Ok(())
+}
+
+pub async fn find_by_multipass_identifier(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    identifier: &str,
+) -> Result<Option<CustomerRecord>, StoreError> {
+    Ok(customer::Entity::find()
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(customer::Column::MultipassIdentifier.eq(identifier))
+        .one(db)
+        .await?
+        .map(Into::into))
+}
+
+pub async fn set_multipass_identifier(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    identifier: &str,
+) -> Result<(), StoreError> {
+    customer::Entity::update_many()
+        .col_expr(customer::Column::MultipassIdentifier, Some(identifier.to_owned()).into())
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -7,6 +7,8 @@ pub mod customers;
 mod database;
 mod entities;
 mod error;
+pub mod guards;
+pub mod outbox;
 pub mod storefront_tokens;
 
 pub use database::{Backend, Database};

@@ -10,6 +10,7 @@ mod concurrency;
 mod conformance;
 mod conformance_profile;
 mod customer_query;
+mod multipass_interop;
 mod node;
 mod pagination;
 mod profile;

@@ -126,7 +126,7 @@ async fn an_expired_token_never_works() {
     let delete = app.graphql(DELETE, json!({ "token": token })).await;
     assert_eq!(delete["errors"][0]["extensions"]["code"], "ACCESS_DENIED");
     // Housekeeping removes it for good.
-    assert_eq!(app.app.accounts.purge_expired_tokens().await.ok(), Some(1));
+    assert_eq!(app.app.accounts.purge_expired().await.ok(), Some(1));
 }
 
 #[tokio::test]

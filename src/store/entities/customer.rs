@@ -18,6 +18,10 @@ pub struct Model {
     pub created_at: i64,
     pub updated_at: i64,
     pub default_address_id: Option<i64>,
+    pub security_stamp: Option<String>,
+    pub activation_nonce_hash: Option<String>,
+    pub reset_nonce_hash: Option<String>,
+    pub multipass_identifier: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,5 +2,8 @@
 
 pub mod customer;
 pub mod customer_access_token;
+pub mod mail_outbox;
+pub mod multipass_use;
 pub mod customer_address;
 pub mod storefront_token;
+pub mod throttle_counter;

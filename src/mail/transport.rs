@@ -1,0 +1,105 @@
+//! Where mail goes: an SMTP server (lettre, with STARTTLS or TLS and credentials), or, with no
+//! SMTP configured, `.eml` files in the mail folder so that a newcomer can open the link.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+
+use super::templates::Rendered;
+use crate::config::{Config, SmtpTls};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("mail configuration: {0}")]
+    Config(String),
+    #[error("message: {0}")]
+    Message(String),
+    #[error("delivery: {0}")]
+    Delivery(String),
+}
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> Result<Self, MailError> {
+        let from: Mailbox = config
+            .mail
+            .from
+            .parse()
+            .map_err(|e| MailError::Config(format!("mail.from: {e}")))?;
+        let transport = match &config.mail.smtp {
+            Some(smtp) => {
+                let builder = match smtp.tls {
+                    SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+                    SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+                        .map_err(|e| MailError::Config(e.to_string()))?,
+                    SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
+                        .map_err(|e| MailError::Config(e.to_string()))?,
+                };
+                let mut builder = builder
+                    .port(smtp.port)
+                    .timeout(Some(Duration::from_secs(smtp.timeout_seconds)));
+                if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
+                    builder = builder.credentials(Credentials::new(
+                        user.clone(),
+                        password.expose_secret().to_owned(),
+                    ));
+                }
+                Transport::Smtp(builder.build())
+            }
+            None => {
+                let dir = config.mail_dir();
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| MailError::Config(format!("cannot create {}: {e}", dir.display())))?;
+                Transport::Files(AsyncFileTransport::new(&dir), dir)
+            }
+        };
+        Ok(Self { transport, from })
+    }
+
+    /// Where messages go, for the start-up log line.
+    pub fn describe(&self) -> String {
+        match &self.transport {
+            Transport::Smtp(_) => "SMTP".to_owned(),
+            Transport::Files(_, dir) => format!("files in {}", dir.display()),
+        }
+    }
+
+    pub async fn send(&self, to: &str, mail: &Rendered) -> Result<(), MailError> {
+        let to: Mailbox = to.parse().map_err(|e| MailError::Message(format!("recipient: {e}")))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject.clone())
+            .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
+            .map_err(|e| MailError::Message(e.to_string()))?;
+        match &self.transport {
+            Transport::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| MailError::Delivery(e.to_string())),
+            Transport::Files(files, dir) => {
+                let id = files
+                    .send(message)
+                    .await
+                    .map_err(|e| MailError::Delivery(e.to_string()))?;
+                // Where to click, for a developer without a mail server. The path, never the link.
+                tracing::info!(file = %dir.join(format!("{id}.eml")).display(), "mail written");
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Small shared records that make a rule hold across every node: Multipass tokens already used,
+//! and fixed-window throttle counters.
+
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::entities::{multipass_use, throttle_counter};
+use super::error::{StoreError, UniqueKey};
+
+/// Records a Multipass token as used; `false` when it was used before (a replay).
+pub async fn use_multipass_token(
+    db: &impl ConnectionTrait,
+    fingerprint: &str,
+    expires_at: i64,
+) -> Result<bool, StoreError> {
+    let row = multipass_use::ActiveModel {
+        fingerprint: Set(fingerprint.to_owned()),
+        expires_at: Set(expires_at),
+    };
+    match multipass_use::Entity::insert(row).exec_without_returning(db).await {
+        Ok(_) => Ok(true),
+        Err(err) => match StoreError::from(err) {
+            StoreError::Taken(UniqueKey::Other) => Ok(false),
+            other => Err(other),
+        },
+    }
+}
+
+/// Forgets used Multipass tokens that could not be replayed anyway (expired).
+pub async fn purge_multipass_uses(db: &impl ConnectionTrait, now: i64) -> Result<u64, StoreError> {
+    let result = multipass_use::Entity::delete_many()
+        .filter(multipass_use::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Counts one hit on `key` in the fixed window of `window` seconds that contains `now`, and
+/// returns the hits in that window so far (this one included). One statement, so concurrent
+/// hits from several nodes are all counted.
+pub async fn hit(db: &impl ConnectionTrait, key: &str, now: i64, window: i64) -> Result<i32, StoreError> {
+    let window_start = now - now.rem_euclid(Ord::max(window, 1));
+    let row = throttle_counter::ActiveModel {
+        key: Set(key.to_owned()),
+        window_start: Set(window_start),
+        count: Set(1),
+    };
+    throttle_counter::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(throttle_counter::Column::Key)
+                .value(
+                    throttle_counter::Column::Count,
+                    Expr::case(
+                        Expr::col((throttle_counter::Entity, throttle_counter::Column::WindowStart)).eq(window_start),
+                        Expr::col((throttle_counter::Entity, throttle_counter::Column::Count)).add(1),
+                    )
+                    .finally(1),
+                )
+                .value(throttle_counter::Column::WindowStart, Expr::value(window_start))
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    let count = throttle_counter::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?
+        .map_or(1, |row| row.count);
+    Ok(count)
+}

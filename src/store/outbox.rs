@@ -1,0 +1,174 @@
+//! The mail outbox: messages to send, committed in the same transaction as the change they
+//! announce, and worked off by the sender with retries. A row is claimed (`locked_until`) before
+//! it is sent, so several nodes never send the same message at once.
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use super::entities::mail_outbox;
+use super::error::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub kind: String,
+    pub customer_id: Option<i64>,
+    pub recipient: String,
+    pub payload: Option<String>,
+    pub attempts: i32,
+}
+
+impl From<mail_outbox::Model> for OutboxMessage {
+    fn from(row: mail_outbox::Model) -> Self {
+        Self {
+            id: row.id,
+            kind: row.kind,
+            customer_id: row.customer_id,
+            recipient: row.recipient,
+            payload: row.payload,
+            attempts: row.attempts,
+        }
+    }
+}
+
+pub struct NewMessage<'a> {
+    pub id: i64,
+    pub shop_id: i64,
+    pub kind: &'a str,
+    pub customer_id: Option<i64>,
+    pub recipient: &'a str,
+    pub payload: Option<String>,
+    pub now: i64,
+}
+
+pub async fn enqueue(db: &impl ConnectionTrait, message: NewMessage<'_>) -> Result<(), StoreError> {
+    let row = mail_outbox::ActiveModel {
+        id: Set(message.id),
+        shop_id: Set(message.shop_id),
+        kind: Set(message.kind.to_owned()),
+        customer_id: Set(message.customer_id),
+        recipient: Set(message.recipient.to_owned()),
+        payload: Set(message.payload),
+        created_at: Set(message.now),
+        attempts: Set(0),
+        next_attempt_at: Set(message.now),
+        locked_until: Set(None),
+        sent_at: Set(None),
+        failed_at: Set(None),
+        last_error: Set(None),
+    };
+    mail_outbox::Entity::insert(row).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Messages that are due and not claimed by another sender, oldest first.
+pub async fn due(db: &impl ConnectionTrait, now: i64, limit: u64) -> Result<Vec<OutboxMessage>, StoreError> {
+    Ok(mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::SentAt.is_null())
+        .filter(mail_outbox::Column::FailedAt.is_null())
+        .filter(mail_outbox::Column::NextAttemptAt.lte(now))
+        .filter(
+            mail_outbox::Column::LockedUntil
+                .is_null()
+                .or(mail_outbox::Column::LockedUntil.lt(now)),
+        )
+        .order_by_asc(mail_outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Claims a message until `until`; `false` when another sender holds it or it is done.
+pub async fn claim(db: &impl ConnectionTrait, id: i64, now: i64, until: i64) -> Result<bool, StoreError> {
+    let result = mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::LockedUntil, Expr::value(until))
+        .filter(mail_outbox::Column::Id.eq(id))
+        .filter(mail_outbox::Column::SentAt.is_null())
+        .filter(mail_outbox::Column::FailedAt.is_null())
+        .filter(
+            mail_outbox::Column::LockedUntil
+                .is_null()
+                .or(mail_outbox::Column::LockedUntil.lt(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Rewrites what a message is about (a recovery request becomes a reset message).
+pub async fn set_content(
+    db: &impl ConnectionTrait,
+    id: i64,
+    kind: &str,
+    customer_id: i64,
+    payload: &str,
+) -> Result<(), StoreError> {
+    mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::Kind, Expr::value(kind))
+        .col_expr(mail_outbox::Column::CustomerId, Expr::value(customer_id))
+        .col_expr(mail_outbox::Column::Payload, Expr::value(payload))
+        .filter(mail_outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_sent(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(), StoreError> {
+    mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::SentAt, Expr::value(now))
+        .col_expr(mail_outbox::Column::LockedUntil, Expr::value(Option::<i64>::None))
+        .col_expr(mail_outbox::Column::Attempts, Expr::col(mail_outbox::Column::Attempts).add(1))
+        .filter(mail_outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A failed attempt: retried at `next_attempt_at`, or given up when `give_up`.
+pub async fn mark_attempt_failed(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: i64,
+    next_attempt_at: i64,
+    give_up: bool,
+    error: &str,
+) -> Result<(), StoreError> {
+    let mut update = mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::Attempts, Expr::col(mail_outbox::Column::Attempts).add(1))
+        .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(next_attempt_at))
+        .col_expr(mail_outbox::Column::LockedUntil, Expr::value(Option::<i64>::None))
+        .col_expr(mail_outbox::Column::LastError, Expr::value(error))
+        .filter(mail_outbox::Column::Id.eq(id));
+    if give_up {
+        update = update.col_expr(mail_outbox::Column::FailedAt, Expr::value(now));
+    }
+    update.exec(db).await?;
+    Ok(())
+}
+
+/// A message that turned out to need no mail (a recovery request for no customer): done.
+pub async fn mark_dropped(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(), StoreError> {
+    mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::SentAt, Expr::value(now))
+        .col_expr(mail_outbox::Column::LockedUntil, Expr::value(Option::<i64>::None))
+        .col_expr(mail_outbox::Column::LastError, Expr::value("no mail: no customer to write to"))
+        .filter(mail_outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Messages not sent yet (pending or retrying).
+pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    Ok(mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::SentAt.is_null())
+        .filter(mail_outbox::Column::FailedAt.is_null())
+        .count(db)
+        .await?)
+}
