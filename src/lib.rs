@@ -12,8 +12,8 @@ pub mod store;
 use std::time::Duration;
 
 use accounts::{AccountError, Accounts, AccountsSettings, Hasher, LifecycleSettings};
-use secrecy::ExposeSecret;
 use config::{Config, ConfigError, Environment};
+use secrecy::ExposeSecret;
 use store::Database;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +52,11 @@ pub async fn open_database(config: &Config) -> Result<Database, StartupError> {
 /// The use cases over an open database.
 pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError> {
     let hasher = Hasher::new(config.password.hash, config.password.max_concurrent_hashes)?;
-    let signing_key = config.resolve_secret_key()?.expose_secret().as_bytes().to_vec();
+    let signing_key = config
+        .resolve_secret_key()?
+        .expose_secret()
+        .as_bytes()
+        .to_vec();
     Ok(Accounts::new(
         db,
         hasher,
@@ -89,7 +93,8 @@ pub struct App {
 
 /// The mail sender of a configuration: its transport, templates and retry policy.
 pub fn mail_sender(config: &Config, accounts: Accounts) -> Result<mail::Sender, StartupError> {
-    let mailer = mail::Mailer::from_config(config).map_err(|e| StartupError::Mail(e.to_string()))?;
+    let mailer =
+        mail::Mailer::from_config(config).map_err(|e| StartupError::Mail(e.to_string()))?;
     let templates = mail::Templates::load(config.mail.templates_dir.as_deref())
         .map_err(|e| StartupError::Mail(format!("templates: {e}")))?;
     Ok(mail::Sender {

@@ -144,9 +144,13 @@ async fn customers(config: Config, command: CustomersCommand) -> anyhow::Result<
             // sender retries from the outbox.
             let sender = storefront::mail_sender(&config, accounts)?;
             match sender.deliver_due().await {
-                Ok(sent) if sent > 0 => eprintln!("invitation sent to {email} ({})", sender.mailer.describe()),
+                Ok(sent) if sent > 0 => {
+                    eprintln!("invitation sent to {email} ({})", sender.mailer.describe())
+                }
                 Ok(_) => eprintln!("invitation queued for {email}; the server will send it"),
-                Err(err) => eprintln!("invitation queued for {email}; sending failed for now: {err}"),
+                Err(err) => {
+                    eprintln!("invitation queued for {email}; sending failed for now: {err}")
+                }
             }
         }
     }

@@ -73,7 +73,11 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Customers::Table)
-                    .add_column(ColumnDef::new(Customers::MultipassIdentifier).string_len(255).null())
+                    .add_column(
+                        ColumnDef::new(Customers::MultipassIdentifier)
+                            .string_len(255)
+                            .null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -92,15 +96,32 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(MailOutbox::Table)
-                    .col(ColumnDef::new(MailOutbox::Id).big_integer().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(MailOutbox::Id)
+                            .big_integer()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(MailOutbox::ShopId).big_integer().not_null())
                     .col(ColumnDef::new(MailOutbox::Kind).string_len(32).not_null())
                     .col(ColumnDef::new(MailOutbox::CustomerId).big_integer().null())
-                    .col(ColumnDef::new(MailOutbox::Recipient).string_len(320).not_null())
+                    .col(
+                        ColumnDef::new(MailOutbox::Recipient)
+                            .string_len(320)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(MailOutbox::Payload).text().null())
-                    .col(ColumnDef::new(MailOutbox::CreatedAt).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(MailOutbox::CreatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(MailOutbox::Attempts).integer().not_null())
-                    .col(ColumnDef::new(MailOutbox::NextAttemptAt).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(MailOutbox::NextAttemptAt)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(MailOutbox::LockedUntil).big_integer().null())
                     .col(ColumnDef::new(MailOutbox::SentAt).big_integer().null())
                     .col(ColumnDef::new(MailOutbox::FailedAt).big_integer().null())
@@ -129,7 +150,11 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(MultipassUses::ExpiresAt).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(MultipassUses::ExpiresAt)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -143,7 +168,11 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(ThrottleCounters::WindowStart).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(ThrottleCounters::WindowStart)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(ThrottleCounters::Count).integer().not_null())
                     .to_owned(),
             )

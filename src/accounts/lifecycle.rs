@@ -5,7 +5,9 @@
 use std::net::IpAddr;
 
 use super::{AccountError, Accounts, IssuedToken, now};
-use crate::domain::account_tokens::{Purpose, TokenClaims, new_security_stamp, parse_account_url, verify};
+use crate::domain::account_tokens::{
+    Purpose, TokenClaims, new_security_stamp, parse_account_url, verify,
+};
 use crate::domain::email::Email;
 use crate::domain::ids::{new_id, parse_gid};
 use crate::domain::names::{NameKind, parse_name};
@@ -42,12 +44,14 @@ impl Accounts {
         let email = problems.check(Email::parse(email));
         let first_name = problems.check(parse_name(first_name.unwrap_or(""), NameKind::First));
         let last_name = problems.check(parse_name(last_name.unwrap_or(""), NameKind::Last));
-        let (Some(email), Some(first_name), Some(last_name)) = (email, first_name, last_name) else {
+        let (Some(email), Some(first_name), Some(last_name)) = (email, first_name, last_name)
+        else {
             return Err(AccountError::Invalid(problems.into_vec()));
         };
         let txn = inner.db.begin_write().await?;
         let now = now();
-        let customer = match customers::find_by_email_key(&txn, inner.shop_id, &email.key()).await? {
+        let customer = match customers::find_by_email_key(&txn, inner.shop_id, &email.key()).await?
+        {
             Some(existing) if existing.state == CustomerState::Enabled => {
                 return Err(AccountError::Invalid(vec![Problem::general(
                     ErrorCode::AlreadyEnabled,
@@ -80,10 +84,29 @@ impl Accounts {
         } else {
             customer.security_stamp.clone()
         };
-        let claims = TokenClaims::new(Purpose::Activate, customer.id, &stamp, now, inner.lifecycle.activation_ttl_seconds);
-        customers::set_outstanding_nonce(&txn, customer.id, Purpose::Activate, &claims.nonce_hash(), &stamp).await?;
-        self.enqueue_mail(&txn, KIND_ACTIVATION, Some(customer.id), &customer.email, Some(&claims))
-            .await?;
+        let claims = TokenClaims::new(
+            Purpose::Activate,
+            customer.id,
+            &stamp,
+            now,
+            inner.lifecycle.activation_ttl_seconds,
+        );
+        customers::set_outstanding_nonce(
+            &txn,
+            customer.id,
+            Purpose::Activate,
+            &claims.nonce_hash(),
+            &stamp,
+        )
+        .await?;
+        self.enqueue_mail(
+            &txn,
+            KIND_ACTIVATION,
+            Some(customer.id),
+            &customer.email,
+            Some(&claims),
+        )
+        .await?;
         txn.commit().await?;
         inner.outbox_signal.notify_one();
         tracing::info!(customer_id = customer.id, "customer invited");
@@ -93,11 +116,21 @@ impl Accounts {
     /// Asks for a reset link. Known, unknown and disabled emails get the same answer after the
     /// same work: one outbox row; the sender finds out later whether there is anyone to write to.
     #[tracing::instrument(skip_all)]
-    pub async fn recover(&self, email: &str, client_ip: Option<IpAddr>) -> Result<(), AccountError> {
+    pub async fn recover(
+        &self,
+        email: &str,
+        client_ip: Option<IpAddr>,
+    ) -> Result<(), AccountError> {
         let inner = &self.inner;
         let ip = client_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
         let txn = inner.db.begin_write().await?;
-        let hits = guards::hit(&txn, &format!("recover:ip:{ip}"), now(), inner.lifecycle.recover_window_seconds).await?;
+        let hits = guards::hit(
+            &txn,
+            &format!("recover:ip:{ip}"),
+            now(),
+            inner.lifecycle.recover_window_seconds,
+        )
+        .await?;
         if hits > inner.lifecycle.recover_per_ip as i32 {
             txn.commit().await?;
             return Err(AccountError::Throttled {
@@ -117,7 +150,8 @@ impl Accounts {
             }
         }
         if Email::parse(&key).is_ok() {
-            self.enqueue_mail(&txn, KIND_RECOVER, None, &key, None).await?;
+            self.enqueue_mail(&txn, KIND_RECOVER, None, &key, None)
+                .await?;
         }
         txn.commit().await?;
         inner.outbox_signal.notify_one();
@@ -133,7 +167,8 @@ impl Accounts {
         token: &str,
         password: &str,
     ) -> Result<(CustomerRecord, IssuedToken), AccountError> {
-        let customer_id = parse_gid(customer_gid, "Customer").ok_or(AccountError::Token(TokenFailure::Invalid))?;
+        let customer_id = parse_gid(customer_gid, "Customer")
+            .ok_or(AccountError::Token(TokenFailure::Invalid))?;
         self.redeem_for(purpose, customer_id, token, password).await
     }
 
@@ -144,8 +179,10 @@ impl Accounts {
         url: &str,
         password: &str,
     ) -> Result<(CustomerRecord, IssuedToken), AccountError> {
-        let (customer_id, token) = parse_account_url(url, purpose).ok_or(AccountError::Token(TokenFailure::Invalid))?;
-        self.redeem_for(purpose, customer_id, &token, password).await
+        let (customer_id, token) =
+            parse_account_url(url, purpose).ok_or(AccountError::Token(TokenFailure::Invalid))?;
+        self.redeem_for(purpose, customer_id, &token, password)
+            .await
     }
 
     async fn redeem_for(
@@ -163,7 +200,8 @@ impl Accounts {
         if purpose == Purpose::Activate && customer.state == CustomerState::Enabled {
             return Err(AccountError::Token(TokenFailure::AlreadyEnabled));
         }
-        let claims = verify(&inner.lifecycle.signing_key, token, purpose, now()).map_err(|_| invalid())?;
+        let claims =
+            verify(&inner.lifecycle.signing_key, token, purpose, now()).map_err(|_| invalid())?;
         let outstanding = match purpose {
             Purpose::Activate => customer.activation_nonce_hash.as_deref(),
             Purpose::Reset => customer.reset_nonce_hash.as_deref(),
@@ -181,8 +219,16 @@ impl Accounts {
         let txn = inner.db.begin_write().await?;
         let now = now();
         // The nonce and stamp are checked again in the UPDATE: of concurrent uses, one wins.
-        if !customers::redeem_nonce(&txn, customer.id, purpose, &claims.nonce_hash(), &claims.stm, &password_hash, now)
-            .await?
+        if !customers::redeem_nonce(
+            &txn,
+            customer.id,
+            purpose,
+            &claims.nonce_hash(),
+            &claims.stm,
+            &password_hash,
+            now,
+        )
+        .await?
         {
             return Err(invalid());
         }
@@ -193,7 +239,11 @@ impl Accounts {
             .await?
             .ok_or_else(invalid)?;
         txn.commit().await?;
-        tracing::info!(customer_id = customer.id, ?purpose, "account token redeemed");
+        tracing::info!(
+            customer_id = customer.id,
+            ?purpose,
+            "account token redeemed"
+        );
         Ok((updated, issued))
     }
 

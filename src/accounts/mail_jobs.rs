@@ -52,7 +52,10 @@ impl Accounts {
     }
 
     /// Claims a message and works out what to send; `None` when another sender has it.
-    pub async fn claim_mail(&self, message: &OutboxMessage) -> Result<Option<Delivery>, AccountError> {
+    pub async fn claim_mail(
+        &self,
+        message: &OutboxMessage,
+    ) -> Result<Option<Delivery>, AccountError> {
         let inner = &self.inner;
         let now = now();
         let txn = inner.db.begin_write().await?;
@@ -61,7 +64,8 @@ impl Accounts {
         }
         let (kind, customer_id, claims) = if message.kind == KIND_RECOVER {
             // The reset token is made now, once: a retry sends the same link.
-            let customer = customers::find_by_email_key(&txn, inner.shop_id, &message.recipient).await?;
+            let customer =
+                customers::find_by_email_key(&txn, inner.shop_id, &message.recipient).await?;
             let Some(customer) = customer.filter(|c| c.state == CustomerState::Enabled) else {
                 outbox::mark_dropped(&txn, message.id, now).await?;
                 txn.commit().await?;
@@ -72,9 +76,23 @@ impl Accounts {
             } else {
                 customer.security_stamp.clone()
             };
-            let claims = TokenClaims::new(Purpose::Reset, customer.id, &stamp, now, inner.lifecycle.reset_ttl_seconds);
-            customers::set_outstanding_nonce(&txn, customer.id, Purpose::Reset, &claims.nonce_hash(), &stamp).await?;
-            let payload = serde_json::to_string(&claims).map_err(|e| AccountError::Internal(Box::new(e)))?;
+            let claims = TokenClaims::new(
+                Purpose::Reset,
+                customer.id,
+                &stamp,
+                now,
+                inner.lifecycle.reset_ttl_seconds,
+            );
+            customers::set_outstanding_nonce(
+                &txn,
+                customer.id,
+                Purpose::Reset,
+                &claims.nonce_hash(),
+                &stamp,
+            )
+            .await?;
+            let payload =
+                serde_json::to_string(&claims).map_err(|e| AccountError::Internal(Box::new(e)))?;
             outbox::set_content(&txn, message.id, KIND_RESET, customer.id, &payload).await?;
             (KIND_RESET.to_owned(), Some(customer.id), Some(claims))
         } else {
@@ -89,17 +107,26 @@ impl Accounts {
         txn.commit().await?;
 
         let (Some(customer_id), Some(claims)) = (customer_id, claims) else {
-            return Err(AccountError::Internal(format!("outbox message {} has no content", message.id).into()));
+            return Err(AccountError::Internal(
+                format!("outbox message {} has no content", message.id).into(),
+            ));
         };
         let (purpose, mail_purpose) = match kind.as_str() {
             KIND_ACTIVATION => (Purpose::Activate, MailPurpose::Activation),
             KIND_RESET => (Purpose::Reset, MailPurpose::Reset),
-            other => return Err(AccountError::Internal(format!("unknown mail kind {other}").into())),
+            other => {
+                return Err(AccountError::Internal(
+                    format!("unknown mail kind {other}").into(),
+                ));
+            }
         };
         let customer = customers::find_by_id(inner.db.reader(), inner.shop_id, customer_id).await?;
-        let token = sign(&inner.lifecycle.signing_key, &claims).map_err(|e| AccountError::Internal(Box::new(e)))?;
+        let token = sign(&inner.lifecycle.signing_key, &claims)
+            .map_err(|e| AccountError::Internal(Box::new(e)))?;
         Ok(Some(Delivery::Send(MailContent {
-            to: customer.as_ref().map_or_else(|| message.recipient.clone(), |c| c.email.clone()),
+            to: customer
+                .as_ref()
+                .map_or_else(|| message.recipient.clone(), |c| c.email.clone()),
             purpose: mail_purpose,
             url: account_url(&inner.lifecycle.shop_domain, purpose, customer_id, &token),
             first_name: customer.and_then(|c| c.first_name),
@@ -113,7 +140,13 @@ impl Accounts {
         Ok(())
     }
 
-    pub async fn mail_failed(&self, id: i64, retry_in_seconds: i64, give_up: bool, error: &str) -> Result<(), AccountError> {
+    pub async fn mail_failed(
+        &self,
+        id: i64,
+        retry_in_seconds: i64,
+        give_up: bool,
+        error: &str,
+    ) -> Result<(), AccountError> {
         let now = now();
         let txn = self.inner.db.begin_write().await?;
         outbox::mark_attempt_failed(&txn, id, now, now + retry_in_seconds, give_up, error).await?;

@@ -26,18 +26,27 @@ fn rejected(reason: &str) -> AccountError {
 
 impl Accounts {
     #[tracing::instrument(skip_all)]
-    pub async fn multipass_sign_in(&self, token: &str, client_ip: Option<IpAddr>) -> Result<IssuedToken, AccountError> {
+    pub async fn multipass_sign_in(
+        &self,
+        token: &str,
+        client_ip: Option<IpAddr>,
+    ) -> Result<IssuedToken, AccountError> {
         let inner = &self.inner;
-        let keys = inner.multipass.as_ref().ok_or_else(|| rejected("multipass is not configured"))?;
+        let keys = inner
+            .multipass
+            .as_ref()
+            .ok_or_else(|| rejected("multipass is not configured"))?;
         let now = now();
-        let customer = decode(keys, token, now, CLOCK_SKEW_SECONDS).map_err(|e| rejected(&e.to_string()))?;
+        let customer =
+            decode(keys, token, now, CLOCK_SKEW_SECONDS).map_err(|e| rejected(&e.to_string()))?;
         if let Some(bound) = &customer.remote_ip {
             let bound: Option<IpAddr> = bound.trim().parse().ok();
             if bound.is_none() || bound != client_ip {
                 return Err(rejected("remote_ip does not match the buyer's IP"));
             }
         }
-        let email = Email::parse(&customer.email).map_err(|_| rejected("the email is not valid"))?;
+        let email =
+            Email::parse(&customer.email).map_err(|_| rejected("the email is not valid"))?;
         let fingerprint = token_fingerprint(token).ok_or_else(|| rejected("malformed"))?;
 
         let txn = inner.db.begin_write().await?;
@@ -46,7 +55,9 @@ impl Accounts {
         if !guards::use_multipass_token(&txn, &fingerprint, replayable_until).await? {
             return Err(rejected("the token was used before"));
         }
-        let record = self.multipass_customer(&txn, &customer, &email, now).await?;
+        let record = self
+            .multipass_customer(&txn, &customer, &email, now)
+            .await?;
         customers::apply_multipass(
             &txn,
             record.id,
@@ -56,7 +67,8 @@ impl Accounts {
             now,
         )
         .await?;
-        self.add_multipass_addresses(&txn, &record, &customer.addresses, now).await?;
+        self.add_multipass_addresses(&txn, &record, &customer.addresses, now)
+            .await?;
         let issued = self.issue_token(&txn, record.id).await?;
         txn.commit().await?;
         tracing::info!(customer_id = record.id, "customer signed in with multipass");
@@ -72,7 +84,8 @@ impl Accounts {
     ) -> Result<CustomerRecord, AccountError> {
         let shop_id = self.inner.shop_id;
         if let Some(identifier) = customer.identifier.as_deref()
-            && let Some(found) = customers::find_by_multipass_identifier(txn, shop_id, identifier).await?
+            && let Some(found) =
+                customers::find_by_multipass_identifier(txn, shop_id, identifier).await?
         {
             return Ok(found);
         }
@@ -125,13 +138,22 @@ impl Accounts {
                 address1: address.address1.clone(),
                 address2: address.address2.clone(),
                 city: address.city.clone(),
-                province: address.province_code.clone().or_else(|| address.province.clone()),
-                country: address.country_code.clone().or_else(|| address.country.clone()),
+                province: address
+                    .province_code
+                    .clone()
+                    .or_else(|| address.province.clone()),
+                country: address
+                    .country_code
+                    .clone()
+                    .or_else(|| address.country.clone()),
                 zip: address.zip.clone(),
                 phone: address.phone.clone(),
             };
             let Ok(fields) = apply(&draft, &AddressFields::default()) else {
-                tracing::info!(customer_id = customer.id, "multipass address skipped: invalid");
+                tracing::info!(
+                    customer_id = customer.id,
+                    "multipass address skipped: invalid"
+                );
                 continue;
             };
             if existing.iter().any(|a| a.fields == fields) {

@@ -38,7 +38,13 @@ pub struct TokenClaims {
 }
 
 impl TokenClaims {
-    pub fn new(purpose: Purpose, customer_id: i64, stamp: &str, now: i64, ttl_seconds: i64) -> Self {
+    pub fn new(
+        purpose: Purpose,
+        customer_id: i64,
+        stamp: &str,
+        now: i64,
+        ttl_seconds: i64,
+    ) -> Self {
         Self {
             sub: customer_id.to_string(),
             pur: purpose.claim().to_owned(),
@@ -82,14 +88,23 @@ pub fn sign(secret: &[u8], claims: &TokenClaims) -> Result<String, jsonwebtoken:
 }
 
 /// The claims of a token with a valid signature, of this purpose, not expired at `now`.
-pub fn verify(secret: &[u8], token: &str, purpose: Purpose, now: i64) -> Result<TokenClaims, InvalidToken> {
+pub fn verify(
+    secret: &[u8],
+    token: &str,
+    purpose: Purpose,
+    now: i64,
+) -> Result<TokenClaims, InvalidToken> {
     let mut validation = Validation::new(Algorithm::HS256);
     // Expiry is checked against our clock below, without leeway.
     validation.validate_exp = false;
     validation.required_spec_claims.clear();
-    let claims = jsonwebtoken::decode::<TokenClaims>(token.trim(), &DecodingKey::from_secret(secret), &validation)
-        .map_err(|_| InvalidToken)?
-        .claims;
+    let claims = jsonwebtoken::decode::<TokenClaims>(
+        token.trim(),
+        &DecodingKey::from_secret(secret),
+        &validation,
+    )
+    .map_err(|_| InvalidToken)?
+    .claims;
     if claims.pur != purpose.claim() || claims.exp <= now || claims.customer_id().is_none() {
         return Err(InvalidToken);
     }
@@ -135,15 +150,37 @@ mod tests {
     fn signed_tokens_verify_for_their_purpose_until_they_expire() {
         let claims = claims();
         let token = sign(SECRET, &claims).expect("sign");
-        assert_eq!(sign(SECRET, &claims).ok(), Some(token.clone()), "deterministic");
-        assert_eq!(verify(SECRET, &token, Purpose::Reset, 1_001), Ok(claims.clone()));
-        assert_eq!(verify(SECRET, &token, Purpose::Activate, 1_001), Err(InvalidToken));
-        assert_eq!(verify(SECRET, &token, Purpose::Reset, 4_600), Err(InvalidToken));
-        assert_eq!(verify(b"another-secret", &token, Purpose::Reset, 1_001), Err(InvalidToken));
+        assert_eq!(
+            sign(SECRET, &claims).ok(),
+            Some(token.clone()),
+            "deterministic"
+        );
+        assert_eq!(
+            verify(SECRET, &token, Purpose::Reset, 1_001),
+            Ok(claims.clone())
+        );
+        assert_eq!(
+            verify(SECRET, &token, Purpose::Activate, 1_001),
+            Err(InvalidToken)
+        );
+        assert_eq!(
+            verify(SECRET, &token, Purpose::Reset, 4_600),
+            Err(InvalidToken)
+        );
+        assert_eq!(
+            verify(b"another-secret", &token, Purpose::Reset, 1_001),
+            Err(InvalidToken)
+        );
         let mut tampered = token.clone();
         tampered.insert(token.len() / 2, 'x');
-        assert_eq!(verify(SECRET, &tampered, Purpose::Reset, 1_001), Err(InvalidToken));
-        assert_eq!(verify(SECRET, "garbage", Purpose::Reset, 1_001), Err(InvalidToken));
+        assert_eq!(
+            verify(SECRET, &tampered, Purpose::Reset, 1_001),
+            Err(InvalidToken)
+        );
+        assert_eq!(
+            verify(SECRET, "garbage", Purpose::Reset, 1_001),
+            Err(InvalidToken)
+        );
     }
 
     #[test]
@@ -156,12 +193,26 @@ mod tests {
 
     #[test]
     fn urls_round_trip() {
-        let url = account_url("shop.example.com", Purpose::Activate, 207119551, "tok.en.sig");
-        assert_eq!(url, "https://shop.example.com/account/activate/207119551/tok.en.sig");
-        assert_eq!(parse_account_url(&url, Purpose::Activate), Some((207119551, "tok.en.sig".to_owned())));
+        let url = account_url(
+            "shop.example.com",
+            Purpose::Activate,
+            207119551,
+            "tok.en.sig",
+        );
+        assert_eq!(
+            url,
+            "https://shop.example.com/account/activate/207119551/tok.en.sig"
+        );
+        assert_eq!(
+            parse_account_url(&url, Purpose::Activate),
+            Some((207119551, "tok.en.sig".to_owned()))
+        );
         assert_eq!(parse_account_url(&url, Purpose::Reset), None);
         assert_eq!(
-            parse_account_url("http://localhost:3000/account/reset/5/abc?x=1", Purpose::Reset),
+            parse_account_url(
+                "http://localhost:3000/account/reset/5/abc?x=1",
+                Purpose::Reset
+            ),
             Some((5, "abc".to_owned()))
         );
         for bad in [

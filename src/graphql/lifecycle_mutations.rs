@@ -107,7 +107,11 @@ pub struct CustomerAccessTokenCreateWithMultipassPayload {
 type Redeemed = (Option<Customer>, Option<CustomerAccessToken>, UserErrors);
 
 fn redeemed(customer: CustomerRecord, token: IssuedToken) -> Redeemed {
-    (Some(Customer(customer)), Some(token.into()), UserErrors::default())
+    (
+        Some(Customer(customer)),
+        Some(token.into()),
+        UserErrors::default(),
+    )
 }
 
 /// Shopify's top-level THROTTLED error, with a hint of when to retry.
@@ -140,14 +144,23 @@ impl LifecycleMutation {
     ) -> Result<Option<CustomerActivatePayload>> {
         let accounts = access::storefront(ctx, "customerActivate", Scope::WriteCustomers)?;
         let (customer, token, errors) = match accounts
-            .redeem(Purpose::Activate, &id, &input.activation_token, &input.password)
+            .redeem(
+                Purpose::Activate,
+                &id,
+                &input.activation_token,
+                &input.password,
+            )
             .await
         {
             Ok((customer, token)) => redeemed(customer, token),
             Err(AccountError::Token(TokenFailure::Invalid)) => (
                 None,
                 None,
-                UserErrors::token_error("input", ErrorCode::TokenInvalid, "Invalid activation token"),
+                UserErrors::token_error(
+                    "input",
+                    ErrorCode::TokenInvalid,
+                    "Invalid activation token",
+                ),
             ),
             Err(AccountError::Token(TokenFailure::AlreadyEnabled)) => (
                 None,
@@ -214,7 +227,9 @@ impl LifecycleMutation {
         let errors = match accounts.recover(&email, client_ip).await {
             Ok(()) => UserErrors::default(),
             Err(AccountError::Invalid(problems)) => UserErrors::from_problems("", problems),
-            Err(AccountError::Throttled { retry_after_seconds }) => return Err(throttled(retry_after_seconds)),
+            Err(AccountError::Throttled {
+                retry_after_seconds,
+            }) => return Err(throttled(retry_after_seconds)),
             Err(other) => return Err(access::internal(ctx, other)),
         };
         Ok(Some(CustomerRecoverPayload {
@@ -228,7 +243,8 @@ impl LifecycleMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Specifies the customer to reset.")] id: ID,
-        #[graphql(desc = "The fields used to reset a customer’s password.")] input: CustomerResetInput,
+        #[graphql(desc = "The fields used to reset a customer’s password.")]
+        input: CustomerResetInput,
     ) -> Result<Option<CustomerResetPayload>> {
         let accounts = access::storefront(ctx, "customerReset", Scope::WriteCustomers)?;
         let (customer, token, errors) = match accounts
@@ -255,11 +271,15 @@ impl LifecycleMutation {
     async fn customer_reset_by_url(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "New password that will be set as part of the reset password process.")] password: String,
+        #[graphql(desc = "New password that will be set as part of the reset password process.")]
+        password: String,
         #[graphql(desc = "The customer's reset password url.")] reset_url: Url,
     ) -> Result<Option<CustomerResetByUrlPayload>> {
         let accounts = access::storefront(ctx, "customerResetByUrl", Scope::WriteCustomers)?;
-        let (customer, token, errors) = match accounts.redeem_url(Purpose::Reset, &reset_url.0, &password).await {
+        let (customer, token, errors) = match accounts
+            .redeem_url(Purpose::Reset, &reset_url.0, &password)
+            .await
+        {
             Ok((customer, token)) => redeemed(customer, token),
             // Shopify answers an unknown or spent reset URL with a top-level NOT_FOUND.
             Err(AccountError::Token(_)) => {
@@ -282,9 +302,16 @@ impl LifecycleMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A valid multipass token to be authenticated.")] multipass_token: String,
     ) -> Result<Option<CustomerAccessTokenCreateWithMultipassPayload>> {
-        let accounts = access::storefront(ctx, "customerAccessTokenCreateWithMultipass", Scope::WriteCustomers)?;
+        let accounts = access::storefront(
+            ctx,
+            "customerAccessTokenCreateWithMultipass",
+            Scope::WriteCustomers,
+        )?;
         let client_ip = ctx.data_opt::<RequestContext>().and_then(|r| r.client_ip);
-        let (token, errors) = match accounts.multipass_sign_in(&multipass_token, client_ip).await {
+        let (token, errors) = match accounts
+            .multipass_sign_in(&multipass_token, client_ip)
+            .await
+        {
             Ok(issued) => (Some(issued.into()), UserErrors::default()),
             Err(AccountError::MultipassRejected) => (
                 None,

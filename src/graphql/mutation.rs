@@ -4,9 +4,9 @@ use async_graphql::{Context, MergedObject, Object, Result};
 
 use super::access::{self, Scope};
 use super::address_mutations::AddressMutation;
-use super::lifecycle_mutations::LifecycleMutation;
 use super::customer::Customer;
 use super::errors::{UserError, UserErrors};
+use super::lifecycle_mutations::LifecycleMutation;
 use super::payloads::{
     CustomerAccessTokenCreateInput, CustomerAccessTokenCreatePayload,
     CustomerAccessTokenDeletePayload, CustomerAccessTokenRenewPayload, CustomerCreateInput,

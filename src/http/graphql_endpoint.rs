@@ -67,7 +67,10 @@ pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Res
     let request = match async_graphql::http::parse_query_string(query) {
         Ok(request) => request,
         Err(err) => {
-            return graphql_error(StatusCode::BAD_REQUEST, format!("Invalid query string: {err}"));
+            return graphql_error(
+                StatusCode::BAD_REQUEST,
+                format!("Invalid query string: {err}"),
+            );
         }
     };
     if is_mutation(&request) {
@@ -150,11 +153,7 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     }
 }
 
-async fn execute(
-    state: &AppState,
-    parts: &Parts,
-    request: async_graphql::Request,
-) -> Response {
+async fn execute(state: &AppState, parts: &Parts, request: async_graphql::Request) -> Response {
     let headers = &parts.headers;
     if request.query.trim().is_empty() {
         return graphql_error(
@@ -227,7 +226,11 @@ fn client_ip(parts: &Parts, storefront: Option<&StorefrontAccess>) -> Option<IpA
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip())
     };
-    if private { from_header().or_else(peer) } else { peer() }
+    if private {
+        from_header().or_else(peer)
+    } else {
+        peer()
+    }
 }
 
 async fn storefront_access(

@@ -55,7 +55,12 @@ impl Sender {
                     tracing::warn!(message_id = message.id, error = %err, "mail outbox: cannot prepare message");
                     let attempts = message.attempts + 1;
                     self.accounts
-                        .mail_failed(message.id, self.backoff(attempts), attempts >= self.max_attempts, &err.to_string())
+                        .mail_failed(
+                            message.id,
+                            self.backoff(attempts),
+                            attempts >= self.max_attempts,
+                            &err.to_string(),
+                        )
                         .await?;
                     continue;
                 }
@@ -92,7 +97,9 @@ impl Sender {
 
     /// Seconds before the next attempt: doubling from the initial delay, capped.
     fn backoff(&self, attempts: i32) -> i64 {
-        let doublings = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(30);
+        let doublings = u32::try_from(attempts.saturating_sub(1))
+            .unwrap_or(0)
+            .min(30);
         self.initial_backoff_seconds
             .saturating_mul(1_i64 << doublings)
             .min(self.max_backoff_seconds)

@@ -82,7 +82,13 @@ impl Templates {
         })
     }
 
-    pub fn render(&self, purpose: MailPurpose, shop_name: &str, url: &str, first_name: Option<&str>) -> Rendered {
+    pub fn render(
+        &self,
+        purpose: MailPurpose,
+        shop_name: &str,
+        url: &str,
+        first_name: Option<&str>,
+    ) -> Rendered {
         let template = match purpose {
             MailPurpose::Activation => &self.activation,
             MailPurpose::Reset => &self.reset,
@@ -118,9 +124,16 @@ mod tests {
     #[test]
     fn renders_placeholders_and_escapes_html() {
         let templates = Templates::load(None).expect("built-in");
-        let mail = templates.render(MailPurpose::Reset, "Ada's <Shop>", "https://x/account/reset/1/t", Some("Ada"));
+        let mail = templates.render(
+            MailPurpose::Reset,
+            "Ada's <Shop>",
+            "https://x/account/reset/1/t",
+            Some("Ada"),
+        );
         assert_eq!(mail.subject, "Reset your Ada's <Shop> password");
-        assert!(mail.text.contains("https://x/account/reset/1/t") && mail.text.starts_with("Hi Ada,"));
+        assert!(
+            mail.text.contains("https://x/account/reset/1/t") && mail.text.starts_with("Hi Ada,")
+        );
         assert!(mail.html.contains("Ada&#39;s &lt;Shop&gt;"));
         assert!(!mail.html.contains("<Shop>"));
     }
@@ -128,10 +141,17 @@ mod tests {
     #[test]
     fn files_replace_built_in_templates() {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("activation.txt"), "Welcome to {{shop_name}}: {{url}}").expect("write");
+        std::fs::write(
+            dir.path().join("activation.txt"),
+            "Welcome to {{shop_name}}: {{url}}",
+        )
+        .expect("write");
         let templates = Templates::load(Some(dir.path())).expect("load");
         let mail = templates.render(MailPurpose::Activation, "Shop", "https://u", None);
         assert_eq!(mail.text, "Welcome to Shop: https://u");
-        assert!(mail.html.contains("Activate your account"), "the HTML stays built-in");
+        assert!(
+            mail.html.contains("Activate your account"),
+            "the HTML stays built-in"
+        );
     }
 }

@@ -42,9 +42,13 @@ impl Mailer {
         let transport = match &config.mail.smtp {
             Some(smtp) => {
                 let builder = match smtp.tls {
-                    SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
-                    SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-                        .map_err(|e| MailError::Config(e.to_string()))?,
+                    SmtpTls::None => {
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+                    }
+                    SmtpTls::Starttls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+                            .map_err(|e| MailError::Config(e.to_string()))?
+                    }
                     SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
                         .map_err(|e| MailError::Config(e.to_string()))?,
                 };
@@ -61,8 +65,9 @@ impl Mailer {
             }
             None => {
                 let dir = config.mail_dir();
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| MailError::Config(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    MailError::Config(format!("cannot create {}: {e}", dir.display()))
+                })?;
                 Transport::Files(AsyncFileTransport::new(&dir), dir)
             }
         };
@@ -78,12 +83,17 @@ impl Mailer {
     }
 
     pub async fn send(&self, to: &str, mail: &Rendered) -> Result<(), MailError> {
-        let to: Mailbox = to.parse().map_err(|e| MailError::Message(format!("recipient: {e}")))?;
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| MailError::Message(format!("recipient: {e}")))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
+            .multipart(MultiPart::alternative_plain_html(
+                mail.text.clone(),
+                mail.html.clone(),
+            ))
             .map_err(|e| MailError::Message(e.to_string()))?;
         match &self.transport {
             Transport::Smtp(smtp) => smtp

@@ -6,8 +6,8 @@ use sea_orm::{
 };
 
 use super::entities::customer;
-use crate::domain::account_tokens::{Purpose, new_security_stamp};
 use super::error::StoreError;
+use crate::domain::account_tokens::{Purpose, new_security_stamp};
 
 /// Where a customer is in its life: Shopify's `CustomerState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,9 +267,18 @@ pub async fn update_profile(
         // A new password ends every outstanding activation or reset link.
         update = update
             .col_expr(customer::Column::PasswordHash, value.into())
-            .col_expr(customer::Column::SecurityStamp, Some(new_security_stamp()).into())
-            .col_expr(customer::Column::ActivationNonceHash, Option::<String>::None.into())
-            .col_expr(customer::Column::ResetNonceHash, Option::<String>::None.into());
+            .col_expr(
+                customer::Column::SecurityStamp,
+                Some(new_security_stamp()).into(),
+            )
+            .col_expr(
+                customer::Column::ActivationNonceHash,
+                Option::<String>::None.into(),
+            )
+            .col_expr(
+                customer::Column::ResetNonceHash,
+                Option::<String>::None.into(),
+            );
     }
     update.exec(db).await?;
     Ok(())
@@ -304,7 +313,11 @@ pub async fn others_holding(
     Ok((email_taken, phone_taken))
 }
 
-pub async fn find_by_id(db: &impl ConnectionTrait, shop_id: i64, id: i64) -> Result<Option<CustomerRecord>, StoreError> {
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    id: i64,
+) -> Result<Option<CustomerRecord>, StoreError> {
     Ok(customer::Entity::find_by_id(id)
         .filter(customer::Column::ShopId.eq(shop_id))
         .one(db)
@@ -330,7 +343,10 @@ pub async fn set_outstanding_nonce(
 ) -> Result<(), StoreError> {
     customer::Entity::update_many()
         .col_expr(nonce_column(purpose), Some(nonce_hash.to_owned()).into())
-        .col_expr(customer::Column::SecurityStamp, Some(stamp.to_owned()).into())
+        .col_expr(
+            customer::Column::SecurityStamp,
+            Some(stamp.to_owned()).into(),
+        )
         .filter(customer::Column::Id.eq(customer_id))
         .exec(db)
         .await?;
@@ -350,11 +366,26 @@ pub async fn redeem_nonce(
     now: i64,
 ) -> Result<bool, StoreError> {
     let result = customer::Entity::update_many()
-        .col_expr(customer::Column::PasswordHash, Some(password_hash.to_owned()).into())
-        .col_expr(customer::Column::SecurityStamp, Some(new_security_stamp()).into())
-        .col_expr(customer::Column::ActivationNonceHash, Option::<String>::None.into())
-        .col_expr(customer::Column::ResetNonceHash, Option::<String>::None.into())
-        .col_expr(customer::Column::State, CustomerState::Enabled.as_str().into())
+        .col_expr(
+            customer::Column::PasswordHash,
+            Some(password_hash.to_owned()).into(),
+        )
+        .col_expr(
+            customer::Column::SecurityStamp,
+            Some(new_security_stamp()).into(),
+        )
+        .col_expr(
+            customer::Column::ActivationNonceHash,
+            Option::<String>::None.into(),
+        )
+        .col_expr(
+            customer::Column::ResetNonceHash,
+            Option::<String>::None.into(),
+        )
+        .col_expr(
+            customer::Column::State,
+            CustomerState::Enabled.as_str().into(),
+        )
         .col_expr(customer::Column::UpdatedAt, now.into())
         .filter(customer::Column::Id.eq(customer_id))
         .filter(nonce_column(purpose).eq(nonce_hash))
@@ -374,7 +405,10 @@ pub async fn apply_multipass(
     now: i64,
 ) -> Result<(), StoreError> {
     let mut update = customer::Entity::update_many()
-        .col_expr(customer::Column::State, CustomerState::Enabled.as_str().into())
+        .col_expr(
+            customer::Column::State,
+            CustomerState::Enabled.as_str().into(),
+        )
         .col_expr(customer::Column::UpdatedAt, now.into())
         .filter(customer::Column::Id.eq(customer_id));
     if let Some(first) = first_name {
@@ -410,7 +444,10 @@ pub async fn set_multipass_identifier(
     identifier: &str,
 ) -> Result<(), StoreError> {
     customer::Entity::update_many()
-        .col_expr(customer::Column::MultipassIdentifier, Some(identifier.to_owned()).into())
+        .col_expr(
+            customer::Column::MultipassIdentifier,
+            Some(identifier.to_owned()).into(),
+        )
         .filter(customer::Column::Id.eq(customer_id))
         .exec(db)
         .await?;

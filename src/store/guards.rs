@@ -17,7 +17,10 @@ pub async fn use_multipass_token(
         fingerprint: Set(fingerprint.to_owned()),
         expires_at: Set(expires_at),
     };
-    match multipass_use::Entity::insert(row).exec_without_returning(db).await {
+    match multipass_use::Entity::insert(row)
+        .exec_without_returning(db)
+        .await
+    {
         Ok(_) => Ok(true),
         Err(err) => match StoreError::from(err) {
             StoreError::Taken(UniqueKey::Other) => Ok(false),
@@ -38,7 +41,12 @@ pub async fn purge_multipass_uses(db: &impl ConnectionTrait, now: i64) -> Result
 /// Counts one hit on `key` in the fixed window of `window` seconds that contains `now`, and
 /// returns the hits in that window so far (this one included). One statement, so concurrent
 /// hits from several nodes are all counted.
-pub async fn hit(db: &impl ConnectionTrait, key: &str, now: i64, window: i64) -> Result<i32, StoreError> {
+pub async fn hit(
+    db: &impl ConnectionTrait,
+    key: &str,
+    now: i64,
+    window: i64,
+) -> Result<i32, StoreError> {
     let window_start = now - now.rem_euclid(Ord::max(window, 1));
     let row = throttle_counter::ActiveModel {
         key: Set(key.to_owned()),
@@ -51,12 +59,20 @@ pub async fn hit(db: &impl ConnectionTrait, key: &str, now: i64, window: i64) ->
                 .value(
                     throttle_counter::Column::Count,
                     Expr::case(
-                        Expr::col((throttle_counter::Entity, throttle_counter::Column::WindowStart)).eq(window_start),
-                        Expr::col((throttle_counter::Entity, throttle_counter::Column::Count)).add(1),
+                        Expr::col((
+                            throttle_counter::Entity,
+                            throttle_counter::Column::WindowStart,
+                        ))
+                        .eq(window_start),
+                        Expr::col((throttle_counter::Entity, throttle_counter::Column::Count))
+                            .add(1),
                     )
                     .finally(1),
                 )
-                .value(throttle_counter::Column::WindowStart, Expr::value(window_start))
+                .value(
+                    throttle_counter::Column::WindowStart,
+                    Expr::value(window_start),
+                )
                 .to_owned(),
         )
         .exec_without_returning(db)

@@ -60,12 +60,18 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: NewMessage<'_>) -> Resu
         failed_at: Set(None),
         last_error: Set(None),
     };
-    mail_outbox::Entity::insert(row).exec_without_returning(db).await?;
+    mail_outbox::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
 /// Messages that are due and not claimed by another sender, oldest first.
-pub async fn due(db: &impl ConnectionTrait, now: i64, limit: u64) -> Result<Vec<OutboxMessage>, StoreError> {
+pub async fn due(
+    db: &impl ConnectionTrait,
+    now: i64,
+    limit: u64,
+) -> Result<Vec<OutboxMessage>, StoreError> {
     Ok(mail_outbox::Entity::find()
         .filter(mail_outbox::Column::SentAt.is_null())
         .filter(mail_outbox::Column::FailedAt.is_null())
@@ -85,7 +91,12 @@ pub async fn due(db: &impl ConnectionTrait, now: i64, limit: u64) -> Result<Vec<
 }
 
 /// Claims a message until `until`; `false` when another sender holds it or it is done.
-pub async fn claim(db: &impl ConnectionTrait, id: i64, now: i64, until: i64) -> Result<bool, StoreError> {
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: i64,
+    until: i64,
+) -> Result<bool, StoreError> {
     let result = mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::LockedUntil, Expr::value(until))
         .filter(mail_outbox::Column::Id.eq(id))
@@ -122,8 +133,14 @@ pub async fn set_content(
 pub async fn mark_sent(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(), StoreError> {
     mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::SentAt, Expr::value(now))
-        .col_expr(mail_outbox::Column::LockedUntil, Expr::value(Option::<i64>::None))
-        .col_expr(mail_outbox::Column::Attempts, Expr::col(mail_outbox::Column::Attempts).add(1))
+        .col_expr(
+            mail_outbox::Column::LockedUntil,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            mail_outbox::Column::Attempts,
+            Expr::col(mail_outbox::Column::Attempts).add(1),
+        )
         .filter(mail_outbox::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -140,9 +157,18 @@ pub async fn mark_attempt_failed(
     error: &str,
 ) -> Result<(), StoreError> {
     let mut update = mail_outbox::Entity::update_many()
-        .col_expr(mail_outbox::Column::Attempts, Expr::col(mail_outbox::Column::Attempts).add(1))
-        .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(next_attempt_at))
-        .col_expr(mail_outbox::Column::LockedUntil, Expr::value(Option::<i64>::None))
+        .col_expr(
+            mail_outbox::Column::Attempts,
+            Expr::col(mail_outbox::Column::Attempts).add(1),
+        )
+        .col_expr(
+            mail_outbox::Column::NextAttemptAt,
+            Expr::value(next_attempt_at),
+        )
+        .col_expr(
+            mail_outbox::Column::LockedUntil,
+            Expr::value(Option::<i64>::None),
+        )
         .col_expr(mail_outbox::Column::LastError, Expr::value(error))
         .filter(mail_outbox::Column::Id.eq(id));
     if give_up {
@@ -156,8 +182,14 @@ pub async fn mark_attempt_failed(
 pub async fn mark_dropped(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(), StoreError> {
     mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::SentAt, Expr::value(now))
-        .col_expr(mail_outbox::Column::LockedUntil, Expr::value(Option::<i64>::None))
-        .col_expr(mail_outbox::Column::LastError, Expr::value("no mail: no customer to write to"))
+        .col_expr(
+            mail_outbox::Column::LockedUntil,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            mail_outbox::Column::LastError,
+            Expr::value("no mail: no customer to write to"),
+        )
         .filter(mail_outbox::Column::Id.eq(id))
         .exec(db)
         .await?;

@@ -62,6 +62,10 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     };
     config.password.hash = HashParams::danger_insecure_for_tests();
     config.database.max_connections = 4;
+    // Mail goes out at once in tests, and a failed delivery is retried after a second.
+    config.mail.poll_interval_ms = 50;
+    config.mail.initial_backoff_seconds = 1;
+    config.mail.max_backoff_seconds = 1;
     config
 }
 
@@ -71,6 +75,14 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let test = Self::spawn_quiet_with(adjust).await;
+        test.app.spawn_background();
+        test
+    }
+
+    /// The app without its background tasks (no mail is sent): a process that stops right
+    /// after its requests committed.
+    pub async fn spawn_quiet_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = test_config(dir.path());
         config.database_url = fresh_database_url().await;
@@ -93,6 +105,7 @@ impl TestApp {
         adjust(&mut self.config);
         self.app = App::build(&self.config).await.expect("app rebuilds");
         assert!(self.app.first_storefront_token.is_none());
+        self.app.spawn_background();
     }
 
     pub async fn request(&self, request: Request<Body>) -> RawResponse {

@@ -2,8 +2,8 @@
 
 pub mod customer;
 pub mod customer_access_token;
+pub mod customer_address;
 pub mod mail_outbox;
 pub mod multipass_use;
-pub mod customer_address;
 pub mod storefront_token;
 pub mod throttle_counter;

@@ -1,0 +1,559 @@
+//! Activation, recovery and reset over real SMTP: the journeys end to end by reading the link out
+//! of the delivered message, every way a token must fail, and mail that survives a mail server
+//! that is down and a process that stops between commit and send.
+
+use futures::future::join_all;
+use serde_json::{Value, json};
+use storefront::config::{SmtpConfig, SmtpTls};
+
+use crate::smtp::{SmtpServer, free_port, link};
+use crate::support::{PASSWORD, READ, TestApp};
+
+pub fn smtp_on(port: u16) -> SmtpConfig {
+    SmtpConfig {
+        host: "127.0.0.1".to_owned(),
+        port,
+        tls: SmtpTls::None,
+        username: None,
+        password: None,
+        timeout_seconds: 5,
+    }
+}
+
+async fn app_with_smtp(server: &SmtpServer) -> TestApp {
+    let port = server.port;
+    TestApp::spawn_with(|config| {
+        config.mail.smtp = Some(smtp_on(port));
+        config.shop.domain = "shop.example.com".to_owned();
+        config.shop.name = "Example Shop".to_owned();
+    })
+    .await
+}
+
+const ACTIVATE_BY_URL: &str = "mutation($url: URL!, $password: String!) {
+  customerActivateByUrl(activationUrl: $url, password: $password) {
+    customer { id email firstName displayName }
+    customerAccessToken { accessToken expiresAt }
+    customerUserErrors { field message code }
+  }
+}";
+
+const ACTIVATE: &str = "mutation($id: ID!, $input: CustomerActivateInput!) {
+  customerActivate(id: $id, input: $input) {
+    customer { id email }
+    customerAccessToken { accessToken expiresAt }
+    customerUserErrors { field message code }
+    userErrors { field message }
+  }
+}";
+
+const RECOVER: &str = "mutation($email: String!) {
+  customerRecover(email: $email) { customerUserErrors { field message code } userErrors { field message } }
+}";
+
+const RESET_BY_URL: &str = "mutation($url: URL!, $password: String!) {
+  customerResetByUrl(resetUrl: $url, password: $password) {
+    customer { id email }
+    customerAccessToken { accessToken expiresAt }
+    customerUserErrors { field message code }
+    userErrors { field message }
+  }
+}";
+
+const RESET: &str = "mutation($id: ID!, $input: CustomerResetInput!) {
+  customerReset(id: $id, input: $input) {
+    customer { id email }
+    customerAccessToken { accessToken expiresAt }
+    customerUserErrors { field message code }
+    userErrors { field message }
+  }
+}";
+
+/// `(gid, token)` of an `/account/{kind}/{id}/{token}` link.
+fn parts(url: &str) -> (String, String) {
+    let mut segments = url.rsplitn(3, '/');
+    let token = segments.next().expect("token").to_owned();
+    let id = segments.next().expect("id").to_owned();
+    (format!("gid://shopify/Customer/{id}"), token)
+}
+
+async fn recover(app: &TestApp, email: &str) -> Value {
+    app.graphql(RECOVER, json!({ "email": email })).await
+}
+
+#[tokio::test]
+async fn an_invited_customer_activates_by_url_from_the_email() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let invited = app
+        .app
+        .accounts
+        .invite("guest@example.com", Some("Grace"), None)
+        .await
+        .expect("invite");
+    let messages = smtp.wait_for(1).await;
+    assert!(
+        messages[0].contains("Subject: Activate your Example Shop account"),
+        "{}",
+        messages[0]
+    );
+    let url = link(&messages[0], "activate");
+    assert!(
+        url.starts_with(&format!(
+            "https://shop.example.com/account/activate/{}/",
+            invited.id
+        )),
+        "{url}"
+    );
+
+    // Invited customers cannot log in before activating.
+    let login = app.login("guest@example.com", PASSWORD).await;
+    assert_eq!(
+        login["data"]["customerAccessTokenCreate"]["customerUserErrors"][0]["code"],
+        "UNIDENTIFIED_CUSTOMER"
+    );
+
+    let response = app
+        .graphql(ACTIVATE_BY_URL, json!({ "url": url, "password": PASSWORD }))
+        .await;
+    let payload = &response["data"]["customerActivateByUrl"];
+    assert_eq!(payload["customerUserErrors"], json!([]), "{response}");
+    assert_eq!(payload["customer"]["email"], "guest@example.com");
+    assert_eq!(payload["customer"]["displayName"], "Grace");
+    let token = payload["customerAccessToken"]["accessToken"]
+        .as_str()
+        .expect("token");
+    let read = app.graphql(READ, json!({ "token": token })).await;
+    assert_eq!(read["data"]["customer"]["email"], "guest@example.com");
+    let login = app.login("guest@example.com", PASSWORD).await;
+    assert!(login["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object());
+
+    // The link works once; the customer is enabled now.
+    let again = app
+        .graphql(ACTIVATE_BY_URL, json!({ "url": url, "password": PASSWORD }))
+        .await;
+    assert_eq!(
+        again["data"]["customerActivateByUrl"]["customerUserErrors"],
+        json!([{ "field": null, "message": "Customer already enabled", "code": "ALREADY_ENABLED" }])
+    );
+}
+
+#[tokio::test]
+async fn customer_activate_with_id_and_token_and_its_errors() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    app.app
+        .accounts
+        .invite("activate@example.com", None, None)
+        .await
+        .expect("invite");
+    let url = link(&smtp.wait_for(1).await[0], "activate");
+    let (id, token) = parts(&url);
+
+    let bad = app
+        .graphql(ACTIVATE, json!({ "id": id, "input": { "activationToken": "not-a-token", "password": PASSWORD } }))
+        .await;
+    assert_eq!(
+        bad["data"]["customerActivate"],
+        json!({
+            "customer": null, "customerAccessToken": null,
+            "customerUserErrors": [{ "field": ["input"], "message": "Invalid activation token", "code": "TOKEN_INVALID" }],
+            "userErrors": [{ "field": null, "message": "Invalid activation token" }]
+        })
+    );
+    let weak = app
+        .graphql(
+            ACTIVATE,
+            json!({ "id": id, "input": { "activationToken": token, "password": "short" } }),
+        )
+        .await;
+    assert_eq!(
+        weak["data"]["customerActivate"]["customerUserErrors"][0]["field"],
+        json!(["input", "password"])
+    );
+    assert_eq!(
+        weak["data"]["customerActivate"]["customerUserErrors"][0]["code"],
+        "TOO_SHORT"
+    );
+
+    let ok = app
+        .graphql(
+            ACTIVATE,
+            json!({ "id": id, "input": { "activationToken": token, "password": PASSWORD } }),
+        )
+        .await;
+    assert_eq!(
+        ok["data"]["customerActivate"]["customer"]["email"],
+        "activate@example.com"
+    );
+    assert!(ok["data"]["customerActivate"]["customerAccessToken"]["accessToken"].is_string());
+    let again = app
+        .graphql(
+            ACTIVATE,
+            json!({ "id": id, "input": { "activationToken": token, "password": PASSWORD } }),
+        )
+        .await;
+    assert_eq!(
+        again["data"]["customerActivate"]["customerUserErrors"][0]["code"],
+        "ALREADY_ENABLED"
+    );
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_from_the_email_and_old_sessions_end() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let old_session = app.signed_in_customer("forgetful@example.com").await;
+    let response = recover(&app, "Forgetful@Example.com").await;
+    assert_eq!(
+        response["data"]["customerRecover"],
+        json!({ "customerUserErrors": [], "userErrors": [] })
+    );
+    let message = &smtp.wait_for(1).await[0];
+    assert!(message.contains("Subject: Reset your Example Shop password"));
+    let url = link(message, "reset");
+
+    let reset = app
+        .graphql(
+            RESET_BY_URL,
+            json!({ "url": url, "password": "a-new-password-1" }),
+        )
+        .await;
+    let payload = &reset["data"]["customerResetByUrl"];
+    assert_eq!(payload["customerUserErrors"], json!([]), "{reset}");
+    assert_eq!(payload["customer"]["email"], "forgetful@example.com");
+    let new_token = payload["customerAccessToken"]["accessToken"]
+        .as_str()
+        .expect("token");
+    assert_eq!(
+        app.graphql(READ, json!({ "token": old_session })).await["data"]["customer"],
+        Value::Null
+    );
+    assert_eq!(
+        app.graphql(READ, json!({ "token": new_token })).await["data"]["customer"]["email"],
+        "forgetful@example.com"
+    );
+    let login = app.login("forgetful@example.com", "a-new-password-1").await;
+    assert!(login["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object());
+
+    // Used once: the same URL is now unknown, with Shopify's top-level NOT_FOUND.
+    let reuse = app
+        .graphql(
+            RESET_BY_URL,
+            json!({ "url": url, "password": "a-new-password-2" }),
+        )
+        .await;
+    assert_eq!(reuse["data"], json!({ "customerResetByUrl": null }));
+    assert_eq!(reuse["errors"][0]["message"], "Unidentified customer");
+    assert_eq!(reuse["errors"][0]["extensions"]["code"], "NOT_FOUND");
+    assert_eq!(reuse["errors"][0]["path"], json!(["customerResetByUrl"]));
+}
+
+#[tokio::test]
+async fn customer_reset_with_id_and_token_and_its_errors() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    app.signed_in_customer("reset@example.com").await;
+    recover(&app, "reset@example.com").await;
+    let (id, token) = parts(&link(&smtp.wait_for(1).await[0], "reset"));
+    let invalid = json!({
+        "customer": null, "customerAccessToken": null,
+        "customerUserErrors": [{ "field": ["input"], "message": "Invalid reset token", "code": "TOKEN_INVALID" }],
+        "userErrors": [{ "field": null, "message": "Invalid reset token" }]
+    });
+    let bad = app
+        .graphql(
+            RESET,
+            json!({ "id": id, "input": { "resetToken": "nope", "password": PASSWORD } }),
+        )
+        .await;
+    assert_eq!(bad["data"]["customerReset"], invalid);
+    // Another customer's id with this token.
+    let other = app.create_customer("other-reset@example.com").await;
+    let wrong_customer = app
+        .graphql(
+            RESET,
+            json!({ "id": other["id"], "input": { "resetToken": token, "password": PASSWORD } }),
+        )
+        .await;
+    assert_eq!(wrong_customer["data"]["customerReset"], invalid);
+    let ok = app
+        .graphql(
+            RESET,
+            json!({ "id": id, "input": { "resetToken": token, "password": "brand-new-password" } }),
+        )
+        .await;
+    assert_eq!(
+        ok["data"]["customerReset"]["customer"]["email"],
+        "reset@example.com"
+    );
+    let reuse = app
+        .graphql(
+            RESET,
+            json!({ "id": id, "input": { "resetToken": token, "password": "brand-new-password" } }),
+        )
+        .await;
+    assert_eq!(reuse["data"]["customerReset"], invalid);
+}
+
+#[tokio::test]
+async fn recover_answers_the_same_for_unknown_and_disabled_emails_and_sends_nothing() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    app.create_customer("known@example.com").await;
+    app.app
+        .accounts
+        .invite("invited@example.com", None, None)
+        .await
+        .expect("invite");
+    smtp.wait_for(1).await; // the invitation
+    let known = recover(&app, "known@example.com").await;
+    let unknown = recover(&app, "nobody@example.com").await;
+    let invited = recover(&app, "invited@example.com").await;
+    let garbage = recover(&app, "not an email").await;
+    for response in [&unknown, &invited, &garbage] {
+        assert_eq!(response, &known);
+    }
+    smtp.wait_for(2).await;
+    // Give the sender time to work off the rest: nothing more arrives.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 2, "the invitation and one reset");
+    assert!(messages[1].contains("known@example.com"));
+    assert_eq!(app.app.accounts.pending_mail().await.ok(), Some(0));
+}
+
+#[tokio::test]
+async fn shopify_s_revealing_answer_is_one_setting_away() {
+    let app =
+        TestApp::spawn_with(|config| config.customers.reveal_unknown_email_on_recover = true).await;
+    app.create_customer("present@example.com").await;
+    assert_eq!(
+        recover(&app, "present@example.com").await["data"]["customerRecover"]["customerUserErrors"],
+        json!([])
+    );
+    assert_eq!(
+        recover(&app, "missing@example.com").await["data"]["customerRecover"],
+        json!({
+            "customerUserErrors": [{ "field": ["email"], "message": "Could not find customer", "code": "UNIDENTIFIED_CUSTOMER" }],
+            "userErrors": [{ "field": ["email"], "message": "Could not find customer" }]
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_newer_token_a_password_change_and_time_each_end_a_reset_link() {
+    let smtp = SmtpServer::start();
+    let port = smtp.port;
+    let app = TestApp::spawn_with(|config| {
+        config.mail.smtp = Some(smtp_on(port));
+        config.customers.reset_ttl_seconds = 2;
+    })
+    .await;
+    let session = app.signed_in_customer("links@example.com").await;
+
+    recover(&app, "links@example.com").await;
+    let first = link(&smtp.wait_for(1).await[0], "reset");
+    recover(&app, "links@example.com").await;
+    let second = link(&smtp.wait_for(2).await[1], "reset");
+    assert_ne!(first, second);
+    let superseded = app
+        .graphql(
+            RESET_BY_URL,
+            json!({ "url": first, "password": "newer-password-1" }),
+        )
+        .await;
+    assert_eq!(
+        superseded["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "a newer link replaced it"
+    );
+
+    // A password change (customerUpdate) ends the outstanding link.
+    app.graphql(
+        "mutation($t: String!) { customerUpdate(customerAccessToken: $t, customer: {password: \"changed-password-1\"}) { customerAccessToken { accessToken } } }",
+        json!({ "t": session }),
+    )
+    .await;
+    let after_change = app
+        .graphql(
+            RESET_BY_URL,
+            json!({ "url": second, "password": "newer-password-2" }),
+        )
+        .await;
+    assert_eq!(after_change["errors"][0]["extensions"]["code"], "NOT_FOUND");
+
+    // Expiry.
+    recover(&app, "links@example.com").await;
+    let third = link(&smtp.wait_for(3).await[2], "reset");
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    let expired = app
+        .graphql(
+            RESET_BY_URL,
+            json!({ "url": third, "password": "newer-password-3" }),
+        )
+        .await;
+    assert_eq!(expired["errors"][0]["extensions"]["code"], "NOT_FOUND");
+    let login = app.login("links@example.com", "changed-password-1").await;
+    assert!(login["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_resets_with_one_token_succeed_once() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    app.signed_in_customer("race-reset@example.com").await;
+    recover(&app, "race-reset@example.com").await;
+    let url = link(&smtp.wait_for(1).await[0], "reset");
+    let attempts = (0..20).map(|i| {
+        app.graphql(
+            RESET_BY_URL,
+            json!({ "url": url, "password": format!("racing-password-{i}") }),
+        )
+    });
+    let results = join_all(attempts).await;
+    let winners: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["data"]["customerResetByUrl"]["customerAccessToken"].is_object())
+        .collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    for loser in results
+        .iter()
+        .filter(|r| r["data"]["customerResetByUrl"].is_null())
+    {
+        assert_eq!(loser["errors"][0]["extensions"]["code"], "NOT_FOUND");
+    }
+}
+
+#[tokio::test]
+async fn mail_waits_for_a_mail_server_that_is_down_and_arrives_once_it_is_up() {
+    let port = free_port();
+    let app = TestApp::spawn_with(|config| config.mail.smtp = Some(smtp_on(port))).await;
+    app.signed_in_customer("patient@example.com").await;
+    recover(&app, "patient@example.com").await;
+    app.app
+        .accounts
+        .invite("invitee@example.com", None, None)
+        .await
+        .expect("invite");
+    // Down: attempts fail and are retried.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    assert_eq!(app.app.accounts.pending_mail().await.ok(), Some(2));
+    let smtp = SmtpServer::start_on(port);
+    let messages = smtp.wait_for(2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    assert_eq!(smtp.messages().len(), 2, "each message exactly once");
+    assert!(messages.iter().any(|m| m.contains("/account/reset/")));
+    assert!(messages.iter().any(|m| m.contains("/account/activate/")));
+    assert_eq!(app.app.accounts.pending_mail().await.ok(), Some(0));
+}
+
+#[tokio::test]
+async fn mail_committed_before_a_stop_is_sent_after_the_restart() {
+    let smtp = SmtpServer::start();
+    let port = smtp.port;
+    // A process that commits the request and stops before its sender runs.
+    let mut app = TestApp::spawn_quiet_with(|config| config.mail.smtp = Some(smtp_on(port))).await;
+    app.create_customer("crash@example.com").await;
+    recover(&app, "crash@example.com").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(smtp.messages().is_empty());
+    // Started again on the same database: the sender finds the message and delivers it.
+    app.restart_with(|_| {}).await;
+    let url = link(&smtp.wait_for(1).await[0], "reset");
+    let reset = app
+        .graphql(
+            RESET_BY_URL,
+            json!({ "url": url, "password": "after-the-crash" }),
+        )
+        .await;
+    assert!(
+        reset["data"]["customerResetByUrl"]["customerAccessToken"].is_object(),
+        "{reset}"
+    );
+}
+
+#[tokio::test]
+async fn without_smtp_messages_are_written_as_eml_files() {
+    let app = TestApp::spawn().await;
+    app.create_customer("files@example.com").await;
+    recover(&app, "files@example.com").await;
+    let dir = app.config.mail_dir();
+    let mut found = Vec::new();
+    for _ in 0..100 {
+        found = std::fs::read_dir(&dir)
+            .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].extension().and_then(|e| e.to_str()), Some("eml"));
+    let message = std::fs::read_to_string(&found[0]).expect("read");
+    let url = link(&message, "reset");
+    let reset = app
+        .graphql(
+            RESET_BY_URL,
+            json!({ "url": url, "password": "from-a-file-1" }),
+        )
+        .await;
+    assert!(reset["data"]["customerResetByUrl"]["customerAccessToken"].is_object());
+}
+
+#[tokio::test]
+async fn recover_is_throttled_per_client_ip() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use storefront::store::storefront_tokens::TokenKind;
+
+    let app = TestApp::spawn_with(|config| config.throttle.recover_per_ip = 3).await;
+    let private = app
+        .app
+        .accounts
+        .create_storefront_token(TokenKind::Private, "server")
+        .await
+        .expect("token");
+    let send = |header: (&'static str, String), ip: &'static str| {
+        let body = json!({ "query": RECOVER, "variables": { "email": "someone@example.com" } })
+            .to_string();
+        app.request(
+            Request::post(crate::support::API_PATH)
+                .header("content-type", "application/json")
+                .header(header.0, header.1)
+                .header("Shopify-Storefront-Buyer-IP", ip)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+    };
+    let public = ("X-Shopify-Storefront-Access-Token", app.token.clone());
+    let private = ("Shopify-Storefront-Private-Token", private);
+    for _ in 0..3 {
+        assert!(send(private.clone(), "203.0.113.1").await.json()["errors"].is_null());
+    }
+    let throttled = send(private.clone(), "203.0.113.1").await;
+    assert_eq!(
+        throttled.status,
+        axum::http::StatusCode::OK,
+        "HTTP 200, as Shopify clients expect"
+    );
+    let body = throttled.json();
+    assert_eq!(body["errors"][0]["message"], "Throttled");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "THROTTLED");
+    assert!(
+        body["errors"][0]["extensions"]["retryAfterSeconds"]
+            .as_i64()
+            .is_some_and(|s| s > 0)
+    );
+    // Another buyer behind the same shop server is not affected.
+    assert!(send(private.clone(), "203.0.113.2").await.json()["errors"].is_null());
+    // With a public token the header is not believed: the requests count against the socket's
+    // address, whatever IP they claim.
+    for ip in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
+        assert!(send(public.clone(), ip).await.json()["errors"].is_null());
+    }
+    assert_eq!(
+        send(public, "198.51.100.4").await.json()["errors"][0]["extensions"]["code"],
+        "THROTTLED"
+    );
+}
