@@ -171,3 +171,31 @@ async fn serve_prints_the_first_token_answers_with_it_and_stops_on_sigterm() {
     let status = child.wait().expect("exits");
     assert!(status.success(), "a clean exit on SIGTERM: {status:?}");
 }
+
+#[tokio::test]
+async fn customers_invite_creates_the_customer_and_writes_the_activation_email() {
+    let cli = Cli::new().await;
+    let out = stdout(&cli.run(&[
+        "customers",
+        "invite",
+        "invitee@example.com",
+        "--first-name",
+        "Ivy",
+    ]));
+    let gid = out.trim();
+    assert!(gid.starts_with("gid://shopify/Customer/"), "{out}");
+    let mail_dir = cli.dir.path().join("data").join("mail");
+    let files: Vec<_> = std::fs::read_dir(&mail_dir)
+        .expect("mail dir")
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(files.len(), 1);
+    let message = std::fs::read_to_string(files[0].path()).expect("eml");
+    let id = gid.rsplit('/').next().expect("id");
+    assert!(crate::smtp::link(&message, "activate").contains(&format!("/account/activate/{id}/")));
+    assert!(message.contains("Hi Ivy,"));
+    // Inviting an invalid address fails clearly.
+    let bad = cli.run(&["customers", "invite", "not-an-email"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Email is invalid"));
+}

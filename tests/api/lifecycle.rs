@@ -557,3 +557,31 @@ async fn recover_is_throttled_per_client_ip() {
         "THROTTLED"
     );
 }
+
+#[tokio::test]
+async fn the_database_never_holds_a_usable_reset_link() {
+    use storefront::store::ConnectionTrait;
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    app.create_customer("stored@example.com").await;
+    recover(&app, "stored@example.com").await;
+    let url = link(&smtp.wait_for(1).await[0], "reset");
+    let (_, token) = parts(&url);
+    let db = app.app.accounts.database();
+    let backend = db.reader().get_database_backend();
+    for sql in [
+        "SELECT COALESCE(payload, '') || ' ' || COALESCE(last_error, '') AS v FROM mail_outbox",
+        "SELECT COALESCE(reset_nonce_hash, '') || ' ' || COALESCE(activation_nonce_hash, '') || ' ' || COALESCE(security_stamp, '') AS v FROM customers",
+    ] {
+        for row in db
+            .reader()
+            .query_all_raw(sea_orm::Statement::from_string(backend, sql))
+            .await
+            .expect("rows")
+        {
+            let value: String = row.try_get("", "v").expect("text");
+            assert!(!value.contains(&token), "{sql}");
+            assert!(!value.contains(&url));
+        }
+    }
+}

@@ -11,6 +11,7 @@ mod conformance;
 mod conformance_profile;
 mod customer_query;
 mod lifecycle;
+mod multipass;
 mod multipass_interop;
 mod node;
 mod pagination;

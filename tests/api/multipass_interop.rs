@@ -40,7 +40,7 @@ fn finish(output: std::io::Result<std::process::Output>) -> String {
 }
 
 /// A token for `customer`, made by multipassify from input given on the command line.
-fn multipassify(secret: &str, customer: &Value) -> String {
+pub fn multipassify(secret: &str, customer: &Value) -> String {
     let input = json!({ "secret": secret, "customer": customer }).to_string();
     finish(node_command().arg(input).output())
 }
