@@ -164,13 +164,23 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "storefront is listening");
-    println!("storefront is listening on http://{address}");
-    println!("GraphiQL: http://{address}/graphql");
+    // Written, not println!'d: a closed stdout (a supervisor that stopped reading) must not stop
+    // the server.
+    let mut banner = format!(
+        "storefront is listening on http://{address}\nGraphiQL: http://{address}/graphql\n"
+    );
     if let Some(token) = &app.first_storefront_token {
-        println!("A public storefront access token was created for this shop: {token}");
-        println!(
-            "Send it as the X-Shopify-Storefront-Access-Token header (GraphiQL has it filled in)."
-        );
+        banner.push_str(&format!(
+            "A public storefront access token was created for this shop: {token}\n\
+             Send it as the X-Shopify-Storefront-Access-Token header (GraphiQL has it filled in).\n"
+        ));
+    }
+    {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout
+            .write_all(banner.as_bytes())
+            .and_then(|()| stdout.flush());
     }
     let _background = app.spawn_background();
     storefront::http::serve(

@@ -108,55 +108,11 @@ async fn a_bad_database_url_fails_with_a_clear_message() {
 
 #[tokio::test]
 async fn serve_prints_the_first_token_answers_with_it_and_stops_on_sigterm() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
     let cli = Cli::new().await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_storefront"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("DATABASE_URL", &cli.database_url)
-        .env("STOREFRONT_DATA_DIR", cli.dir.path().join("data"))
-        .env("RUST_LOG", "warn")
-        .current_dir(cli.dir.path())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let mut address = None;
-    let mut token = None;
-    let mut graphiql = false;
-    while token.is_none() {
-        let line = lines.next().expect("a line").expect("utf-8");
-        if let Some(rest) = line.strip_prefix("storefront is listening on http://") {
-            address = Some(rest.to_owned());
-        }
-        graphiql |= line.starts_with("GraphiQL: http://") && line.ends_with("/graphql");
-        if let Some(rest) =
-            line.strip_prefix("A public storefront access token was created for this shop: ")
-        {
-            token = Some(rest.to_owned());
-        }
-    }
-    assert!(graphiql, "the GraphiQL URL is printed");
-    let (address, token) = (address.expect("address"), token.expect("token"));
-
-    let response = tokio::task::spawn_blocking(move || {
-        use std::io::{Read, Write};
-        let body = r#"{"query":"{ customer(customerAccessToken: \"x\") { id } }"}"#;
-        let mut stream = std::net::TcpStream::connect(&address).expect("connect");
-        write!(
-            stream,
-            "POST /api/2026-04/graphql.json HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Shopify-Storefront-Access-Token: {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("write");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("read");
-        response
-    })
-    .await
-    .expect("client");
+    let (mut child, address, token) = serve(&cli, &[], true);
+    let token = token.expect("the first start prints a storefront token");
+    let query = serde_json::json!({ "query": "{ customer(customerAccessToken: \"x\") { id } }" });
+    let response = post(&address, &token, &query);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(
         response.ends_with(r#"{"data":{"customer":null}}"#),
@@ -170,6 +126,107 @@ async fn serve_prints_the_first_token_answers_with_it_and_stops_on_sigterm() {
     assert!(killed.success());
     let status = child.wait().expect("exits");
     assert!(status.success(), "a clean exit on SIGTERM: {status:?}");
+}
+
+/// Starts `storefront serve` on a free port; returns the child, its address and, on the first
+/// start of a database, the storefront token it printed.
+fn serve(
+    cli: &Cli,
+    extra_env: &[(&str, String)],
+    first_start: bool,
+) -> (std::process::Child, String, Option<String>) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_storefront"));
+    command
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", &cli.database_url)
+        .env("STOREFRONT_DATA_DIR", cli.dir.path().join("data"))
+        .env("STOREFRONT_PASSWORD__HASH__MEMORY_KIB", "8")
+        .env("STOREFRONT_PASSWORD__HASH__ITERATIONS", "1")
+        .env("RUST_LOG", "warn")
+        .current_dir(cli.dir.path())
+        .stdout(Stdio::piped());
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut address = None;
+    while address.is_none() {
+        let line = lines.next().expect("a line").expect("utf-8");
+        address = line
+            .strip_prefix("storefront is listening on http://")
+            .map(str::to_owned);
+    }
+    // Then the GraphiQL line and, on a first start only, the token line (reading a line that
+    // never comes would wait forever).
+    let graphiql = lines.next().and_then(Result::ok).unwrap_or_default();
+    assert!(
+        graphiql.starts_with("GraphiQL: http://") && graphiql.ends_with("/graphql"),
+        "{graphiql}"
+    );
+    let token = first_start
+        .then(|| lines.next())
+        .flatten()
+        .and_then(Result::ok)
+        .and_then(|line| {
+            line.strip_prefix("A public storefront access token was created for this shop: ")
+                .map(str::to_owned)
+        });
+    (child, address.expect("address"), token)
+}
+
+fn post(address: &str, token: &str, body: &serde_json::Value) -> String {
+    use std::io::{Read, Write};
+    let body = body.to_string();
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    write!(
+        stream,
+        "POST /api/2026-04/graphql.json HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Shopify-Storefront-Access-Token: {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+#[tokio::test]
+async fn a_message_committed_by_a_killed_server_is_delivered_by_the_next_one() {
+    let cli = Cli::new().await;
+    let port = crate::smtp::free_port();
+    let env = [
+        ("STOREFRONT_MAIL__SMTP__HOST", "127.0.0.1".to_owned()),
+        ("STOREFRONT_MAIL__SMTP__PORT", port.to_string()),
+        ("STOREFRONT_MAIL__SMTP__TLS", "none".to_owned()),
+        ("STOREFRONT_MAIL__INITIAL_BACKOFF_SECONDS", "1".to_owned()),
+        ("STOREFRONT_MAIL__MAX_BACKOFF_SECONDS", "1".to_owned()),
+        ("STOREFRONT_MAIL__POLL_INTERVAL_MS", "100".to_owned()),
+    ];
+    let (mut first, address, token) = serve(&cli, &env, true);
+    let token = token.expect("the first start makes a token");
+    let create = serde_json::json!({ "query": "mutation { customerCreate(input: {email: \"killed@example.com\", password: \"correct-horse-battery\"}) { customer { id } } }" });
+    assert!(post(&address, &token, &create).contains("gid://shopify/Customer/"));
+    let recover = serde_json::json!({ "query": "mutation { customerRecover(email: \"killed@example.com\") { customerUserErrors { code } } }" });
+    assert!(
+        post(&address, &token, &recover)
+            .ends_with(r#"{"data":{"customerRecover":{"customerUserErrors":[]}}}"#)
+    );
+    // The mail server is down; the process dies without a chance to clean up.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    first.kill().expect("SIGKILL");
+    first.wait().expect("reaped");
+
+    let smtp = crate::smtp::SmtpServer::start_on(port);
+    let (mut second, _, _) = serve(&cli, &env, false);
+    let messages = smtp.wait_for(1).await;
+    assert!(messages[0].contains("/account/reset/"));
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    assert_eq!(smtp.messages().len(), 1, "exactly once");
+    second.kill().expect("stop");
+    second.wait().expect("reaped");
 }
 
 #[tokio::test]
