@@ -20,11 +20,11 @@ pub struct SignUp {
     pub accepts_marketing: Option<bool>,
 }
 
-fn email_taken() -> Problem {
+pub(super) fn email_taken() -> Problem {
     Problem::new("email", ErrorCode::Taken, "Email has already been taken")
 }
 
-fn phone_taken() -> Problem {
+pub(super) fn phone_taken() -> Problem {
     Problem::new("phone", ErrorCode::Taken, "Phone has already been taken")
 }
 
@@ -56,7 +56,8 @@ impl Accounts {
         let (email_is_taken, phone_is_taken) = customers::taken_email_and_phone(
             inner.db.reader(),
             inner.shop_id,
-            &email_key,
+            None,
+            Some(&email_key),
             phone.as_deref(),
         )
         .await?;

@@ -1,5 +1,6 @@
 //! customerUpdate: the customer changes their own profile or password.
 
+use super::customers::{email_taken, phone_taken};
 use super::{AccountError, Accounts, IssuedToken, now};
 use crate::domain::email::Email;
 use crate::domain::names::{NameKind, parse_name};
@@ -27,13 +28,6 @@ pub struct ProfileUpdated {
     pub new_token: Option<IssuedToken>,
 }
 
-fn email_taken() -> Problem {
-    Problem::new("email", ErrorCode::Taken, "Email has already been taken")
-}
-
-fn phone_taken() -> Problem {
-    Problem::new("phone", ErrorCode::Taken, "Phone has already been taken")
-}
 
 impl Accounts {
     #[tracing::instrument(skip_all)]
@@ -109,10 +103,10 @@ impl Accounts {
             }
             _ => None,
         };
-        let (email_is_taken, phone_is_taken) = customers::others_holding(
+        let (email_is_taken, phone_is_taken) = customers::taken_email_and_phone(
             inner.db.reader(),
             inner.shop_id,
-            current.id,
+            Some(current.id),
             new_email_key,
             new_phone,
         )

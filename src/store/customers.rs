@@ -138,23 +138,33 @@ pub async fn insert(
     Ok(inserted.into())
 }
 
-/// Which of an email key and a phone number already belong to a customer of the shop.
+/// Which of an email key and a phone number already belong to a customer of the shop (other
+/// than `except`, the customer who is changing their own).
 pub async fn taken_email_and_phone(
     db: &impl ConnectionTrait,
     shop_id: i64,
-    email_key: &str,
+    except: Option<i64>,
+    email_key: Option<&str>,
     phone: Option<&str>,
 ) -> Result<(bool, bool), StoreError> {
-    let mut either = Condition::any().add(customer::Column::EmailKey.eq(email_key));
+    if email_key.is_none() && phone.is_none() {
+        return Ok((false, false));
+    }
+    let mut either = Condition::any();
+    if let Some(key) = email_key {
+        either = either.add(customer::Column::EmailKey.eq(key));
+    }
     if let Some(phone) = phone {
         either = either.add(customer::Column::Phone.eq(phone));
     }
-    let rows = customer::Entity::find()
+    let mut query = customer::Entity::find()
         .filter(customer::Column::ShopId.eq(shop_id))
-        .filter(either)
-        .all(db)
-        .await?;
-    let email_taken = rows.iter().any(|row| row.email_key == email_key);
+        .filter(either);
+    if let Some(except) = except {
+        query = query.filter(customer::Column::Id.ne(except));
+    }
+    let rows = query.all(db).await?;
+    let email_taken = email_key.is_some_and(|k| rows.iter().any(|row| row.email_key == k));
     let phone_taken = phone.is_some_and(|p| rows.iter().any(|row| row.phone.as_deref() == Some(p)));
     Ok((email_taken, phone_taken))
 }
@@ -282,35 +292,6 @@ pub async fn update_profile(
     }
     update.exec(db).await?;
     Ok(())
-}
-
-/// Customers of the shop, other than `except`, that hold this email key or phone.
-pub async fn others_holding(
-    db: &impl ConnectionTrait,
-    shop_id: i64,
-    except: i64,
-    email_key: Option<&str>,
-    phone: Option<&str>,
-) -> Result<(bool, bool), StoreError> {
-    if email_key.is_none() && phone.is_none() {
-        return Ok((false, false));
-    }
-    let mut either = Condition::any();
-    if let Some(key) = email_key {
-        either = either.add(customer::Column::EmailKey.eq(key));
-    }
-    if let Some(phone) = phone {
-        either = either.add(customer::Column::Phone.eq(phone));
-    }
-    let rows = customer::Entity::find()
-        .filter(customer::Column::ShopId.eq(shop_id))
-        .filter(customer::Column::Id.ne(except))
-        .filter(either)
-        .all(db)
-        .await?;
-    let email_taken = email_key.is_some_and(|k| rows.iter().any(|row| row.email_key == k));
-    let phone_taken = phone.is_some_and(|p| rows.iter().any(|row| row.phone.as_deref() == Some(p)));
-    Ok((email_taken, phone_taken))
 }
 
 pub async fn find_by_id(
