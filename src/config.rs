@@ -47,11 +47,21 @@ pub struct Config {
     /// Unset means `data_dir/mail`.
     pub mail_dir: Option<PathBuf>,
     pub mail: MailConfig,
+    /// `text` (for people) or `json` (one object per line, for log collectors).
+    pub log_format: LogFormat,
     /// The shop's Multipass secret (`STOREFRONT_MULTIPASS_SECRET`); Multipass sign-in is off
     /// without it.
     #[serde(skip_serializing)]
     pub multipass_secret: Option<SecretString>,
     pub throttle: ThrottleConfig,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -212,6 +222,8 @@ pub struct HttpConfig {
     pub cors_allowed_origins: Vec<String>,
     /// How long in-flight requests may finish after a shutdown signal, in seconds.
     pub shutdown_grace_seconds: u64,
+    /// Serve Prometheus metrics at `/metrics` (keep it off the public internet at the proxy).
+    pub metrics: bool,
 }
 
 impl Default for Config {
@@ -230,6 +242,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             mail_dir: None,
             mail: MailConfig::default(),
+            log_format: LogFormat::Text,
             multipass_secret: None,
             throttle: ThrottleConfig::default(),
         }
@@ -283,6 +296,7 @@ impl Default for HttpConfig {
             request_timeout_seconds: 30,
             cors_allowed_origins: vec!["*".to_owned()],
             shutdown_grace_seconds: 20,
+            metrics: true,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod domain;
 pub mod graphql;
 pub mod http;
 pub mod mail;
+pub mod metrics;
 pub mod store;
 
 use std::time::Duration;
@@ -112,6 +113,9 @@ pub fn mail_sender(config: &Config, accounts: Accounts) -> Result<mail::Sender, 
 impl App {
     pub async fn build(config: &Config) -> Result<App, StartupError> {
         config.validate()?;
+        if config.http.metrics {
+            metrics::handle();
+        }
         let db = open_database(config).await?;
         let accounts = accounts(config, db)?;
         let first_storefront_token = accounts.ensure_first_storefront_token().await?;

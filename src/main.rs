@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use storefront::config::Config;
+use storefront::config::{Config, LogFormat};
 use storefront::store::storefront_tokens::TokenKind;
 use storefront::{App, graphql};
 use tracing_subscriber::EnvFilter;
@@ -84,17 +84,12 @@ enum TokensCommand {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-            EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn")
-        }))
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(url) = cli.database_url {
         config.database_url = Some(url);
     }
+    init_logging(config.log_format);
     match cli.command.unwrap_or(Command::Serve { listen: None }) {
         Command::Serve { listen } => {
             if let Some(listen) = listen {
@@ -155,6 +150,22 @@ async fn customers(config: Config, command: CustomersCommand) -> anyhow::Result<
         }
     }
     Ok(())
+}
+
+/// Logs to stderr, as text or JSON lines; `RUST_LOG` sets what is logged.
+fn init_logging(format: LogFormat) {
+    let filter = || {
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+            EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn")
+        })
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter())
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().with_current_span(true).init(),
+    }
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

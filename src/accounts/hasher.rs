@@ -3,6 +3,7 @@
 //! exhausting memory.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::Semaphore;
 use tracing::Instrument;
@@ -15,6 +16,7 @@ use crate::domain::password_hash::{HashParams, PasswordHashing, Verification};
 pub struct Hasher {
     hashing: Arc<PasswordHashing>,
     permits: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
 }
 
 impl Hasher {
@@ -24,6 +26,7 @@ impl Hasher {
         Ok(Self {
             hashing: Arc::new(PasswordHashing::new(params)?),
             permits: Arc::new(Semaphore::new(max_concurrent.unwrap_or(cores).max(1))),
+            waiting: Arc::new(AtomicUsize::new(0)),
         })
     }
 
@@ -50,11 +53,10 @@ impl Hasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AccountError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| AccountError::Internal(Box::new(e)))?;
+        crate::metrics::hash_queue(self.waiting.fetch_add(1, Ordering::Relaxed) + 1);
+        let permit = self.permits.acquire().await;
+        crate::metrics::hash_queue(self.waiting.fetch_sub(1, Ordering::Relaxed) - 1);
+        let _permit = permit.map_err(|e| AccountError::Internal(Box::new(e)))?;
         let span = tracing::Span::current();
         Ok(tokio::task::spawn_blocking(move || span.in_scope(work))
             .instrument(tracing::Span::current())

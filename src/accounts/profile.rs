@@ -28,7 +28,6 @@ pub struct ProfileUpdated {
     pub new_token: Option<IssuedToken>,
 }
 
-
 impl Accounts {
     #[tracing::instrument(skip_all)]
     pub async fn update_profile(

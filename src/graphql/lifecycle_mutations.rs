@@ -229,7 +229,10 @@ impl LifecycleMutation {
             Err(AccountError::Invalid(problems)) => UserErrors::from_problems("", problems),
             Err(AccountError::Throttled {
                 retry_after_seconds,
-            }) => return Err(throttled(retry_after_seconds)),
+            }) => {
+                crate::metrics::throttled("recover");
+                return Err(throttled(retry_after_seconds));
+            }
             Err(other) => return Err(access::internal(ctx, other)),
         };
         Ok(Some(CustomerRecoverPayload {

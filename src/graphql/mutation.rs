@@ -34,11 +34,15 @@ impl SessionMutation {
     ) -> Result<Option<CustomerAccessTokenCreatePayload>> {
         let accounts = access::storefront(ctx, "customerAccessTokenCreate", Scope::WriteCustomers)?;
         match accounts.sign_in(&input.email, &input.password).await {
-            Ok(issued) => Ok(Some(CustomerAccessTokenCreatePayload::new(
-                Some(issued.into()),
-                UserErrors::default(),
-            ))),
+            Ok(issued) => {
+                crate::metrics::login("ok");
+                Ok(Some(CustomerAccessTokenCreatePayload::new(
+                    Some(issued.into()),
+                    UserErrors::default(),
+                )))
+            }
             Err(AccountError::UnidentifiedCustomer) => {
+                crate::metrics::login("failed");
                 Ok(Some(CustomerAccessTokenCreatePayload::new(
                     None,
                     UserErrors::general(ErrorCode::UnidentifiedCustomer, "Unidentified customer"),

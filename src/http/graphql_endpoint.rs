@@ -197,6 +197,8 @@ async fn execute(state: &AppState, parts: &Parts, request: async_graphql::Reques
             CustomerLoader(state.accounts.clone()),
             tokio::spawn,
         ));
+    let operation = crate::metrics::operation_label(operation_name(&request).as_deref());
+    let started = std::time::Instant::now();
     let mut response = state.schema.execute(request).await;
     restore_errored_fields(&mut response);
     let mut response = GraphQLResponse::from(response).into_response();
@@ -206,7 +208,27 @@ async fn execute(state: &AppState, parts: &Parts, request: async_graphql::Reques
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("application/json; charset=utf-8"),
     );
+    crate::metrics::graphql_request(
+        operation,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
     response
+}
+
+/// The name of the operation that runs: `operationName`, else the document's only named one.
+fn operation_name(request: &async_graphql::Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
+    match document.operations {
+        DocumentOperations::Single(_) => None,
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.keys().next().map(|name| name.to_string())
+        }
+        DocumentOperations::Multiple(_) => None,
+    }
 }
 
 /// The buyer's IP. `Shopify-Storefront-Buyer-IP` is believed only on requests made with a

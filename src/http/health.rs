@@ -1,4 +1,4 @@
-//! Liveness (the process answers) and readiness (it can reach its database).
+//! Liveness (the process answers), readiness (it can reach its database) and metrics.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,5 +17,22 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
             tracing::warn!(error = %err, "readiness check failed: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
+    }
+}
+
+/// Prometheus metrics (text exposition format).
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    state.accounts.database().report_pool_use();
+    match crate::metrics::handle() {
+        Some(handle) => (
+            StatusCode::OK,
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; version=0.0.4",
+            )],
+            handle.render(),
+        )
+            .into_response(),
+        None => (StatusCode::SERVICE_UNAVAILABLE, "metrics are not available").into_response(),
     }
 }

@@ -43,6 +43,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route(
+            "/metrics",
+            if config.http.metrics {
+                get(health::metrics)
+            } else {
+                get(problem_response::not_found)
+            },
+        )
         .fallback(problem_response::not_found)
         .with_state(state);
     layers::apply(routes, &config.http)

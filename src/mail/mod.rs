@@ -45,6 +45,7 @@ impl Sender {
 
     /// One pass over the due messages; returns how many were delivered.
     pub async fn deliver_due(&self) -> Result<usize, crate::accounts::AccountError> {
+        crate::metrics::mail_outbox_depth(self.accounts.pending_mail().await?);
         let mut delivered = 0;
         for message in self.accounts.due_mail(20).await? {
             let claimed = match self.accounts.claim_mail(&message).await {
@@ -77,6 +78,7 @@ impl Sender {
                     match self.mailer.send(&content.to, &rendered).await {
                         Ok(()) => {
                             self.accounts.mail_sent(message.id).await?;
+                            crate::metrics::mail_delivered("sent");
                             delivered += 1;
                         }
                         Err(err) => {
@@ -84,6 +86,11 @@ impl Sender {
                             let give_up = attempts >= self.max_attempts;
                             let backoff = self.backoff(attempts);
                             tracing::warn!(message_id = message.id, attempts, give_up, error = %err, "mail delivery failed");
+                            crate::metrics::mail_delivered(if give_up {
+                                "given_up"
+                            } else {
+                                "failed"
+                            });
                             self.accounts
                                 .mail_failed(message.id, backoff, give_up, &err.to_string())
                                 .await?;

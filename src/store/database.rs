@@ -109,6 +109,22 @@ impl Database {
         })
     }
 
+    /// Reports the pools' open and idle connections to the metrics.
+    pub fn report_pool_use(&self) {
+        match self.backend {
+            Backend::Sqlite => {
+                let reader = self.reader.get_sqlite_connection_pool();
+                crate::metrics::database_pool("read", reader.size(), reader.num_idle());
+                let writer = self.writer.get_sqlite_connection_pool();
+                crate::metrics::database_pool("write", writer.size(), writer.num_idle());
+            }
+            Backend::Postgres => {
+                let pool = self.reader.get_postgres_connection_pool();
+                crate::metrics::database_pool("main", pool.size(), pool.num_idle());
+            }
+        }
+    }
+
     /// Statements run since the database was opened.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)

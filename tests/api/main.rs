@@ -14,6 +14,7 @@ mod lifecycle;
 mod multipass;
 mod multipass_interop;
 mod node;
+mod observability;
 mod pagination;
 mod profile;
 mod schema_file;

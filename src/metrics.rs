@@ -1,0 +1,109 @@
+//! Prometheus metrics, served at `/metrics`: GraphQL requests and latencies by operation, logins
+//! by outcome, throttled requests, the argon2 queue, the mail outbox, and database pool use.
+//! One recorder per process (the `metrics` facade is global); label values are bounded.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+/// Seconds; from a fast read to a slow argon2 login.
+const LATENCY_BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+/// Operation names come from clients: past this many distinct ones, the rest count as "other".
+const MAX_OPERATION_NAMES: usize = 200;
+
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+static OPERATIONS: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+
+/// The process's recorder, installed on first use.
+pub fn handle() -> Option<&'static PrometheusHandle> {
+    HANDLE
+        .get_or_init(|| {
+            PrometheusBuilder::new()
+                .set_buckets(&LATENCY_BUCKETS)
+                .and_then(PrometheusBuilder::install_recorder)
+                .map_err(|err| tracing::warn!(error = %err, "metrics are off: no recorder"))
+                .ok()
+        })
+        .as_ref()
+}
+
+/// A label for a client's operation name: its name if sane and among the first ones seen.
+pub fn operation_label(name: Option<&str>) -> String {
+    let Some(name) = name.filter(|n| {
+        !n.is_empty() && n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }) else {
+        return "anonymous".to_owned();
+    };
+    let seen = OPERATIONS.get_or_init(|| Mutex::new(HashSet::new()));
+    let Ok(mut seen) = seen.lock() else {
+        return "other".to_owned();
+    };
+    if seen.contains(name) || seen.len() < MAX_OPERATION_NAMES {
+        seen.insert(name.to_owned());
+        name.to_owned()
+    } else {
+        "other".to_owned()
+    }
+}
+
+pub fn graphql_request(operation: String, status: u16, seconds: f64) {
+    let status = status.to_string();
+    metrics::counter!("storefront_graphql_requests_total", "operation" => operation.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("storefront_graphql_request_duration_seconds", "operation" => operation)
+        .record(seconds);
+}
+
+/// `ok` or `failed` (throttled logins come with the throttles).
+pub fn login(outcome: &'static str) {
+    metrics::counter!("storefront_logins_total", "outcome" => outcome).increment(1);
+}
+
+pub fn throttled(what: &'static str) {
+    metrics::counter!("storefront_throttled_total", "what" => what).increment(1);
+}
+
+/// Password hashes waiting for a free slot.
+pub fn hash_queue(waiting: usize) {
+    metrics::gauge!("storefront_argon2_queue_depth").set(waiting as f64);
+}
+
+pub fn mail_outbox_depth(pending: u64) {
+    metrics::gauge!("storefront_mail_outbox_pending").set(pending as f64);
+}
+
+pub fn mail_delivered(outcome: &'static str) {
+    metrics::counter!("storefront_mail_deliveries_total", "outcome" => outcome).increment(1);
+}
+
+pub fn database_pool(pool: &'static str, size: u32, idle: usize) {
+    metrics::gauge!("storefront_db_pool_connections", "pool" => pool, "state" => "open")
+        .set(f64::from(size));
+    metrics::gauge!("storefront_db_pool_connections", "pool" => pool, "state" => "idle")
+        .set(idle as f64);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_labels_are_bounded_and_sane() {
+        assert_eq!(operation_label(None), "anonymous");
+        assert_eq!(operation_label(Some("has space")), "anonymous");
+        assert_eq!(operation_label(Some(&"x".repeat(65))), "anonymous");
+        assert_eq!(operation_label(Some("Login")), "Login");
+        for i in 0..MAX_OPERATION_NAMES {
+            operation_label(Some(&format!("op{i}")));
+        }
+        assert_eq!(operation_label(Some("OneTooMany")), "other");
+        assert_eq!(
+            operation_label(Some("Login")),
+            "Login",
+            "names seen before keep their label"
+        );
+    }
+}
