@@ -51,6 +51,13 @@ enum Command {
         #[command(subcommand)]
         command: CustomersCommand,
     },
+    /// Look at and retry the mail outbox.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+    /// Check the configuration, the database and the mail server.
+    Doctor,
 }
 
 #[derive(Subcommand)]
@@ -63,6 +70,46 @@ enum CustomersCommand {
         #[arg(long)]
         last_name: Option<String>,
     },
+    /// List customers, newest first; `--search` matches email and names.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one customer (by gid, numeric id or email).
+    Show {
+        customer: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable a customer: no login, and every session ends.
+    Disable { customer: String },
+    /// Enable a customer again.
+    Enable { customer: String },
+    /// Erase a customer: the record, addresses, sessions and mail. Asks for --yes.
+    Delete {
+        customer: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Print everything stored about a customer, as JSON.
+    Export { customer: String },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// List messages not sent yet (or given up, with --failed).
+    List {
+        #[arg(long)]
+        failed: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give failed messages (all, or one by id) a new round of attempts.
+    Retry { id: Option<i64> },
 }
 
 #[derive(Subcommand)]
@@ -111,6 +158,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Tokens { command } => tokens(config, command).await,
         Command::Customers { command } => customers(config, command).await,
+        Command::Mail { command } => mail(config, command).await,
+        Command::Doctor => doctor(config).await,
     }
 }
 
@@ -148,6 +197,166 @@ async fn customers(config: Config, command: CustomersCommand) -> anyhow::Result<
                 }
             }
         }
+        CustomersCommand::List {
+            search,
+            limit,
+            json,
+        } => {
+            let found = accounts.list_customers(search.as_deref(), limit).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&found)?);
+            } else {
+                println!("{:<40} {:<9} {:<32} name", "id", "state", "email");
+                for c in found {
+                    let name = [c.first_name.as_deref(), c.last_name.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    println!("{:<40} {:<9} {:<32} {name}", c.id, c.state, c.email);
+                }
+            }
+        }
+        CustomersCommand::Show { customer, json } => {
+            let found = accounts
+                .find_customer(&customer)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no customer {customer}"))?;
+            let summary = storefront::accounts::CustomerSummary::from(&found);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                println!("id:        {}", summary.id);
+                println!("email:     {}", summary.email);
+                println!("state:     {}", summary.state);
+                println!(
+                    "name:      {} {}",
+                    summary.first_name.as_deref().unwrap_or(""),
+                    summary.last_name.as_deref().unwrap_or("")
+                );
+                println!("phone:     {}", summary.phone.as_deref().unwrap_or("-"));
+                println!("marketing: {}", summary.accepts_marketing);
+            }
+        }
+        CustomersCommand::Disable { customer } => {
+            if !accounts.set_customer_enabled(&customer, false).await? {
+                anyhow::bail!("no customer {customer}");
+            }
+            eprintln!("disabled {customer}; their sessions have ended");
+        }
+        CustomersCommand::Enable { customer } => {
+            if !accounts.set_customer_enabled(&customer, true).await? {
+                anyhow::bail!("no customer {customer}");
+            }
+            eprintln!("enabled {customer}");
+        }
+        CustomersCommand::Delete { customer, yes } => {
+            if !yes {
+                anyhow::bail!(
+                    "deleting erases the customer, their addresses, sessions and mail: add --yes"
+                );
+            }
+            if !accounts.delete_customer(&customer).await? {
+                anyhow::bail!("no customer {customer}");
+            }
+            eprintln!("erased {customer}");
+        }
+        CustomersCommand::Export { customer } => {
+            let export = accounts
+                .export_customer(&customer)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no customer {customer}"))?;
+            println!("{}", serde_json::to_string_pretty(&export)?);
+        }
+    }
+    Ok(())
+}
+
+async fn mail(config: Config, command: MailCommand) -> anyhow::Result<()> {
+    use storefront::store::outbox::OutboxFilter;
+    let db = storefront::open_database(&config).await?;
+    let accounts = storefront::accounts(&config, db)?;
+    match command {
+        MailCommand::List { failed, json } => {
+            let filter = if failed {
+                OutboxFilter::Failed
+            } else {
+                OutboxFilter::Pending
+            };
+            let entries = accounts.outbox(filter, 1_000).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&entries)?);
+            } else {
+                println!(
+                    "{:<20} {:<11} {:<8} {:<32} last error",
+                    "id", "kind", "attempts", "to"
+                );
+                for e in entries {
+                    println!(
+                        "{:<20} {:<11} {:<8} {:<32} {}",
+                        e.id,
+                        e.kind,
+                        e.attempts,
+                        e.recipient,
+                        e.last_error.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        MailCommand::Retry { id } => {
+            let count = accounts.retry_mail(id).await?;
+            eprintln!("{count} message(s) will be retried by the running server");
+        }
+    }
+    Ok(())
+}
+
+/// Each check prints a line; any failure makes the exit code non-zero.
+async fn doctor(config: Config) -> anyhow::Result<()> {
+    let mut failures = 0;
+    let mut report = |ok: bool, what: &str, detail: String| {
+        println!("{} {what}: {detail}", if ok { "ok  " } else { "FAIL" });
+        if !ok {
+            failures += 1;
+        }
+    };
+    match config.validate() {
+        Ok(()) => report(true, "configuration", "valid".to_owned()),
+        Err(err) => report(false, "configuration", err.to_string()),
+    }
+    match config.resolve_secret_key() {
+        Ok(_) => report(true, "secret key", "present (not shown)".to_owned()),
+        Err(err) => report(false, "secret key", err.to_string()),
+    }
+    let mut check_config = config.clone();
+    check_config.database.auto_migrate = false;
+    match storefront::open_database(&check_config).await {
+        Ok(db) => {
+            match db.ping().await {
+                Ok(()) => report(true, "database", format!("{:?} answers", db.backend())),
+                Err(err) => report(false, "database", err.to_string()),
+            }
+            match db.pending_migrations().await {
+                Ok(0) => report(true, "migrations", "up to date".to_owned()),
+                Ok(n) => report(
+                    false,
+                    "migrations",
+                    format!("{n} pending: run `storefront migrate`"),
+                ),
+                Err(err) => report(false, "migrations", err.to_string()),
+            }
+        }
+        Err(err) => report(false, "database", err.to_string()),
+    }
+    match storefront::mail::Mailer::from_config(&config) {
+        Ok(mailer) => match mailer.check().await {
+            Ok(()) => report(true, "mail", mailer.describe()),
+            Err(err) => report(false, "mail", format!("{}: {err}", mailer.describe())),
+        },
+        Err(err) => report(false, "mail", err.to_string()),
+    }
+    if failures > 0 {
+        anyhow::bail!("{failures} check(s) failed");
     }
     Ok(())
 }

@@ -82,6 +82,27 @@ impl Mailer {
         }
     }
 
+    /// Whether mail can go out now: the SMTP server answers, or the mail folder is writable.
+    pub async fn check(&self) -> Result<(), MailError> {
+        match &self.transport {
+            Transport::Smtp(smtp) => match smtp.test_connection().await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(MailError::Delivery(
+                    "the SMTP server did not answer".to_owned(),
+                )),
+                Err(err) => Err(MailError::Delivery(err.to_string())),
+            },
+            Transport::Files(_, dir) => {
+                let probe = dir.join(".storefront-doctor");
+                std::fs::write(&probe, b"ok")
+                    .and_then(|()| std::fs::remove_file(&probe))
+                    .map_err(|e| {
+                        MailError::Delivery(format!("{} is not writable: {e}", dir.display()))
+                    })
+            }
+        }
+    }
+
     pub async fn send(&self, to: &str, mail: &Rendered) -> Result<(), MailError> {
         let to: Mailbox = to
             .parse()

@@ -133,3 +133,17 @@ pub async fn delete_all_for_customer(
         .await?;
     Ok(result.rows_affected)
 }
+
+/// Live sessions of a customer.
+pub async fn count_live_for_customer(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    now: i64,
+) -> Result<usize, StoreError> {
+    Ok(customer_access_token::Entity::find()
+        .filter(customer_access_token::Column::CustomerId.eq(customer_id))
+        .filter(customer_access_token::Column::ExpiresAt.gt(now))
+        .all(db)
+        .await?
+        .len())
+}

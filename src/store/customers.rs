@@ -1,6 +1,6 @@
 //! Customer rows.
 
-use sea_orm::sea_query::Condition;
+use sea_orm::sea_query::{Condition, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -433,4 +433,69 @@ pub async fn set_multipass_identifier(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Customers of the shop whose email or name contains `term` (all when `None`), newest first.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    term: Option<&str>,
+    limit: u64,
+) -> Result<Vec<CustomerRecord>, StoreError> {
+    use sea_orm::QueryOrder;
+    let mut query = customer::Entity::find().filter(customer::Column::ShopId.eq(shop_id));
+    if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
+        // Wildcards in the term are dropped rather than escaped: the databases escape differently.
+        let cleaned: String = term
+            .to_lowercase()
+            .chars()
+            .filter(|c| *c != '%' && *c != '_')
+            .collect();
+        let pattern = format!("%{cleaned}%");
+        query = query.filter(
+            Condition::any()
+                .add(customer::Column::EmailKey.like(&pattern))
+                .add(
+                    sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
+                        sea_orm::sea_query::Expr::col(customer::Column::FirstName),
+                    ))
+                    .like(&pattern),
+                )
+                .add(
+                    sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
+                        sea_orm::sea_query::Expr::col(customer::Column::LastName),
+                    ))
+                    .like(&pattern),
+                ),
+        );
+    }
+    Ok(query
+        .order_by_desc(customer::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+pub async fn set_state(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    state: CustomerState,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let result = customer::Entity::update_many()
+        .col_expr(customer::Column::State, state.as_str().into())
+        .col_expr(customer::Column::UpdatedAt, now.into())
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Deletes the customer; addresses and access tokens go with it (foreign keys cascade).
+pub async fn delete(db: &impl ConnectionTrait, customer_id: i64) -> Result<bool, StoreError> {
+    let result = customer::Entity::delete_by_id(customer_id).exec(db).await?;
+    Ok(result.rows_affected == 1)
 }

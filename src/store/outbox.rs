@@ -204,3 +204,88 @@ pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, StoreError>
         .count(db)
         .await?)
 }
+
+/// Which messages to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxFilter {
+    Pending,
+    Failed,
+}
+
+/// A message as the operator sees it: what, for whom, how it went. Never the link.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub created_at: i64,
+    pub attempts: i32,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: OutboxFilter,
+    limit: u64,
+) -> Result<Vec<OutboxEntry>, StoreError> {
+    let query = mail_outbox::Entity::find().filter(mail_outbox::Column::SentAt.is_null());
+    let query = match filter {
+        OutboxFilter::Pending => query.filter(mail_outbox::Column::FailedAt.is_null()),
+        OutboxFilter::Failed => query.filter(mail_outbox::Column::FailedAt.is_not_null()),
+    };
+    Ok(query
+        .order_by_asc(mail_outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| OutboxEntry {
+            id: row.id,
+            kind: row.kind,
+            recipient: row.recipient,
+            created_at: row.created_at,
+            attempts: row.attempts,
+            next_attempt_at: row.next_attempt_at,
+            last_error: row.last_error,
+        })
+        .collect())
+}
+
+/// Gives failed messages (all, or one) a new round of attempts, due now.
+pub async fn retry_failed(
+    db: &impl ConnectionTrait,
+    id: Option<i64>,
+    now: i64,
+) -> Result<u64, StoreError> {
+    let mut update = mail_outbox::Entity::update_many()
+        .col_expr(
+            mail_outbox::Column::FailedAt,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(mail_outbox::Column::Attempts, Expr::value(0))
+        .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(now))
+        .filter(mail_outbox::Column::SentAt.is_null())
+        .filter(mail_outbox::Column::FailedAt.is_not_null());
+    if let Some(id) = id {
+        update = update.filter(mail_outbox::Column::Id.eq(id));
+    }
+    Ok(update.exec(db).await?.rows_affected)
+}
+
+/// Erasure: every message to or about a customer.
+pub async fn delete_for_customer(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    email_key: &str,
+) -> Result<u64, StoreError> {
+    let result = mail_outbox::Entity::delete_many()
+        .filter(
+            mail_outbox::Column::CustomerId
+                .eq(customer_id)
+                .or(mail_outbox::Column::Recipient.eq(email_key)),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -256,3 +256,124 @@ async fn customers_invite_creates_the_customer_and_writes_the_activation_email()
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("Email is invalid"));
 }
+
+#[tokio::test]
+async fn operators_list_show_disable_enable_export_and_erase_customers() {
+    let cli = Cli::new().await;
+    let gid = stdout(&cli.run(&[
+        "customers",
+        "invite",
+        "ops@example.com",
+        "--first-name",
+        "Opal",
+    ]))
+    .trim()
+    .to_owned();
+    stdout(&cli.run(&["customers", "invite", "other-ops@example.com"]));
+
+    let listed: serde_json::Value = serde_json::from_str(&stdout(&cli.run(&[
+        "customers",
+        "list",
+        "--search",
+        "OPAL",
+        "--json",
+    ])))
+    .expect("json");
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["id"], gid.as_str());
+    assert_eq!(listed[0]["state"], "invited");
+    assert!(stdout(&cli.run(&["customers", "list"])).contains("other-ops@example.com"));
+
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&cli.run(&[
+        "customers",
+        "show",
+        "ops@example.com",
+        "--json",
+    ])))
+    .expect("json");
+    assert_eq!(shown["id"], gid.as_str());
+    assert!(shown.get("password_hash").is_none());
+
+    stdout(&cli.run(&["customers", "enable", &gid]));
+    let shown: serde_json::Value =
+        serde_json::from_str(&stdout(&cli.run(&["customers", "show", &gid, "--json"])))
+            .expect("json");
+    assert_eq!(shown["state"], "enabled");
+    stdout(&cli.run(&["customers", "disable", "ops@example.com"]));
+    let shown: serde_json::Value =
+        serde_json::from_str(&stdout(&cli.run(&["customers", "show", &gid, "--json"])))
+            .expect("json");
+    assert_eq!(shown["state"], "disabled");
+
+    let export: serde_json::Value =
+        serde_json::from_str(&stdout(&cli.run(&["customers", "export", &gid]))).expect("json");
+    assert_eq!(export["customer"]["email"], "ops@example.com");
+    assert!(export["addresses"].is_array());
+
+    let refused = cli.run(&["customers", "delete", &gid]);
+    assert!(!refused.status.success(), "needs --yes");
+    stdout(&cli.run(&["customers", "delete", &gid, "--yes"]));
+    let gone = cli.run(&["customers", "show", &gid]);
+    assert!(!gone.status.success());
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("no customer"));
+}
+
+#[tokio::test]
+async fn operators_see_and_retry_the_mail_outbox_and_run_doctor() {
+    let cli = Cli::new().await;
+    // A mail server that is down: the invitation stays in the outbox.
+    let port = crate::smtp::free_port();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_storefront"))
+            .args(args)
+            .env("DATABASE_URL", &cli.database_url)
+            .env("STOREFRONT_DATA_DIR", cli.dir.path().join("data"))
+            .env("STOREFRONT_MAIL__SMTP__HOST", "127.0.0.1")
+            .env("STOREFRONT_MAIL__SMTP__PORT", port.to_string())
+            .env("STOREFRONT_MAIL__SMTP__TLS", "none")
+            .env("STOREFRONT_MAIL__MAX_ATTEMPTS", "1")
+            .env("RUST_LOG", "off")
+            .current_dir(cli.dir.path())
+            .output()
+            .expect("runs")
+    };
+    let invite = run(&["customers", "invite", "queued@example.com"]);
+    assert!(invite.status.success());
+    assert!(String::from_utf8_lossy(&invite.stderr).contains("invitation queued"));
+    // With one attempt allowed, the message was given up.
+    let failed: serde_json::Value = serde_json::from_str(&String::from_utf8_lossy(
+        &run(&["mail", "list", "--failed", "--json"]).stdout,
+    ))
+    .expect("json");
+    assert_eq!(failed.as_array().map(Vec::len), Some(1), "{failed}");
+    assert_eq!(failed[0]["recipient"], "queued@example.com");
+    assert!(
+        !failed[0].to_string().contains("/account/activate/"),
+        "no link in the listing"
+    );
+
+    let doctor = run(&["doctor"]);
+    assert!(!doctor.status.success(), "the mail server is down");
+    let report = String::from_utf8_lossy(&doctor.stdout);
+    assert!(
+        report.contains("ok   database") && report.contains("FAIL mail"),
+        "{report}"
+    );
+
+    let retry = run(&["mail", "retry"]);
+    assert!(String::from_utf8_lossy(&retry.stderr).contains("1 message(s)"));
+    let pending: serde_json::Value = serde_json::from_str(&String::from_utf8_lossy(
+        &run(&["mail", "list", "--json"]).stdout,
+    ))
+    .expect("json");
+    assert_eq!(pending.as_array().map(Vec::len), Some(1));
+
+    let smtp = crate::smtp::SmtpServer::start_on(port);
+    let doctor = run(&["doctor"]);
+    assert!(
+        doctor.status.success(),
+        "{}",
+        String::from_utf8_lossy(&doctor.stdout)
+    );
+    drop(smtp);
+}

@@ -1,0 +1,175 @@
+//! What the operator's command line does with customers and mail: list and search, show,
+//! disable and enable, delete with erasure, export one customer's data, and the outbox.
+
+use serde::Serialize;
+
+use super::{AccountError, Accounts, now};
+use crate::domain::ids::{gid, parse_gid};
+use crate::store::access_tokens;
+use crate::store::addresses;
+use crate::store::customers::{self, CustomerRecord, CustomerState};
+use crate::store::outbox::{self, OutboxEntry, OutboxFilter};
+
+/// A customer as an operator sees it (no password hash, no token digests).
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerSummary {
+    pub id: String,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone: Option<String>,
+    pub state: String,
+    pub accepts_marketing: bool,
+    pub tags: Vec<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl From<&CustomerRecord> for CustomerSummary {
+    fn from(c: &CustomerRecord) -> Self {
+        Self {
+            id: gid("Customer", c.id),
+            email: c.email.clone(),
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            phone: c.phone.clone(),
+            state: c.state.as_str().to_owned(),
+            accepts_marketing: c.accepts_marketing,
+            tags: c.tags.clone(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// Everything stored about a customer, for a data-access request.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerExport {
+    pub customer: CustomerSummary,
+    pub addresses: Vec<serde_json::Value>,
+    pub default_address_id: Option<String>,
+    pub active_sessions: usize,
+    pub pending_mail: Vec<OutboxEntry>,
+}
+
+impl Accounts {
+    /// A customer by global id, numeric id or email.
+    pub async fn find_customer(&self, key: &str) -> Result<Option<CustomerRecord>, AccountError> {
+        let inner = &self.inner;
+        let key = key.trim();
+        let id = parse_gid(key, "Customer").or_else(|| key.parse::<i64>().ok());
+        Ok(match id {
+            Some(id) => customers::find_by_id(inner.db.reader(), inner.shop_id, id).await?,
+            None => {
+                customers::find_by_email_key(inner.db.reader(), inner.shop_id, &key.to_lowercase())
+                    .await?
+            }
+        })
+    }
+
+    pub async fn list_customers(
+        &self,
+        search: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<CustomerSummary>, AccountError> {
+        let found =
+            customers::search(self.inner.db.reader(), self.inner.shop_id, search, limit).await?;
+        Ok(found.iter().map(CustomerSummary::from).collect())
+    }
+
+    /// Disables (no login; every session ends) or enables a customer; `false` when unknown.
+    pub async fn set_customer_enabled(
+        &self,
+        key: &str,
+        enabled: bool,
+    ) -> Result<bool, AccountError> {
+        let Some(customer) = self.find_customer(key).await? else {
+            return Ok(false);
+        };
+        let txn = self.inner.db.begin_write().await?;
+        let state = if enabled {
+            CustomerState::Enabled
+        } else {
+            CustomerState::Disabled
+        };
+        customers::set_state(&txn, customer.id, state, now()).await?;
+        if !enabled {
+            access_tokens::delete_all_for_customer(&txn, customer.id).await?;
+        }
+        txn.commit().await?;
+        tracing::info!(
+            customer_id = customer.id,
+            enabled,
+            "customer state changed by the operator"
+        );
+        Ok(true)
+    }
+
+    /// Erases a customer: the record, addresses, sessions and every message to or about them.
+    pub async fn delete_customer(&self, key: &str) -> Result<bool, AccountError> {
+        let Some(customer) = self.find_customer(key).await? else {
+            return Ok(false);
+        };
+        let txn = self.inner.db.begin_write().await?;
+        outbox::delete_for_customer(&txn, customer.id, &customer.email.to_lowercase()).await?;
+        let deleted = customers::delete(&txn, customer.id).await?;
+        txn.commit().await?;
+        tracing::info!(customer_id = customer.id, "customer erased by the operator");
+        Ok(deleted)
+    }
+
+    pub async fn export_customer(&self, key: &str) -> Result<Option<CustomerExport>, AccountError> {
+        let inner = &self.inner;
+        let Some(customer) = self.find_customer(key).await? else {
+            return Ok(None);
+        };
+        let addresses = addresses::list_for_customers(inner.db.reader(), &[customer.id]).await?;
+        let sessions =
+            access_tokens::count_live_for_customer(inner.db.reader(), customer.id, now()).await?;
+        let email_key = customer.email.to_lowercase();
+        let pending = outbox::list(inner.db.reader(), OutboxFilter::Pending, 1_000)
+            .await?
+            .into_iter()
+            .filter(|m| m.recipient == email_key || m.recipient == customer.email)
+            .collect();
+        let address_json = addresses
+            .iter()
+            .map(|a| {
+                let f = &a.fields;
+                serde_json::json!({
+                    "id": gid("MailingAddress", a.id),
+                    "first_name": f.first_name, "last_name": f.last_name, "company": f.company,
+                    "address1": f.address1, "address2": f.address2, "city": f.city,
+                    "province": f.province, "province_code": f.province_code,
+                    "country": f.country, "country_code": f.country_code, "zip": f.zip, "phone": f.phone,
+                })
+            })
+            .collect();
+        Ok(Some(CustomerExport {
+            customer: CustomerSummary::from(&customer),
+            addresses: address_json,
+            default_address_id: customer
+                .default_address_id
+                .map(|id| gid("MailingAddress", id)),
+            active_sessions: sessions,
+            pending_mail: pending,
+        }))
+    }
+
+    pub async fn outbox(
+        &self,
+        filter: OutboxFilter,
+        limit: u64,
+    ) -> Result<Vec<OutboxEntry>, AccountError> {
+        Ok(outbox::list(self.inner.db.reader(), filter, limit).await?)
+    }
+
+    /// Gives failed messages (one, or all) a new round of attempts; returns how many.
+    pub async fn retry_mail(&self, id: Option<i64>) -> Result<u64, AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        let count = outbox::retry_failed(&txn, id, now()).await?;
+        txn.commit().await?;
+        self.inner.outbox_signal.notify_one();
+        Ok(count)
+    }
+}
