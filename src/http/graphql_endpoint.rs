@@ -4,7 +4,6 @@
 //! clear status and a GraphQL-shaped body.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql_axum::GraphQLResponse;
 use std::net::{IpAddr, SocketAddr};
@@ -13,13 +12,13 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::problem_response::graphql_error;
 use crate::accounts::StorefrontAccess;
 use crate::graphql::{
-    API_VERSION, AddressLoader, CustomerLoader, RequestContext, buyer_token, restore_errored_fields,
+    AddressLoader, CustomerLoader, RequestContext, buyer_token, restore_errored_fields,
 };
 use crate::store::storefront_tokens::TokenKind;
 
@@ -269,26 +268,7 @@ async fn storefront_access(
 }
 
 async fn graphiql(state: &AppState) -> Response {
-    let endpoint = format!("/api/{API_VERSION}/graphql.json");
-    let token = if state.prefill_graphiql_token {
-        state
-            .accounts
-            .first_public_token()
-            .await
-            .unwrap_or_else(|err| {
-                tracing::warn!(error = %err, "could not read a storefront token for GraphiQL");
-                None
-            })
-    } else {
-        None
-    };
-    let mut source = GraphiQLSource::build()
-        .endpoint(&endpoint)
-        .title("storefront · GraphiQL");
-    if let Some(token) = token.as_deref() {
-        source = source.header("X-Shopify-Storefront-Access-Token", token);
-    }
-    Html(source.finish()).into_response()
+    super::graphiql::page(state).await
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The HTTP surface: the GraphQL endpoints Shopify clients call, GraphiQL, health checks, and the
 //! layers every request passes (request ids, tracing, CORS, timeouts, panics to 500s).
 
+mod graphiql;
 mod graphql_endpoint;
 mod health;
 mod layers;
@@ -41,6 +42,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .post(graphql_endpoint::post_graphql)
                 .fallback(problem_response::method_not_allowed),
         )
+        .route("/graphiql/{asset}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route(

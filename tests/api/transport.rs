@@ -354,3 +354,40 @@ async fn a_missing_required_variable_is_a_graphql_error_not_a_crash() {
         "{response}"
     );
 }
+
+#[tokio::test]
+async fn graphiql_assets_are_served_by_the_server_itself() {
+    let app = TestApp::spawn().await;
+    let page = get(&app, "/graphql").await;
+    assert!(
+        !page.body.contains("unpkg.com") && !page.body.contains("cdn"),
+        "no CDN"
+    );
+    for (asset, content_type) in [
+        ("graphiql.min.js", "text/javascript"),
+        ("graphiql.min.css", "text/css"),
+        ("react.production.min.js", "text/javascript"),
+        ("react-dom.production.min.js", "text/javascript"),
+    ] {
+        assert!(
+            page.body.contains(&format!("/graphiql/{asset}")),
+            "{asset} is referenced"
+        );
+        let response = get(&app, &format!("/graphiql/{asset}")).await;
+        assert_eq!(response.status, StatusCode::OK, "{asset}");
+        assert!(
+            response.headers["content-type"]
+                .to_str()
+                .is_ok_and(|c| c.starts_with(content_type))
+        );
+        assert!(response.body.len() > 1_000);
+    }
+    assert_eq!(
+        get(&app, "/graphiql/secret.key").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, "/graphiql/..%2Fsecret.key").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
