@@ -4,6 +4,7 @@
 
 mod addresses;
 mod backend;
+mod browser;
 mod cli;
 mod client_docs;
 mod concurrency;
@@ -17,6 +18,7 @@ mod node;
 mod observability;
 mod pagination;
 mod profile;
+mod real_clients;
 mod schema_file;
 mod sign_in;
 mod sign_up;
