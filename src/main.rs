@@ -124,7 +124,10 @@ enum TokensCommand {
         title: String,
     },
     /// List the tokens (private ones are never shown again).
-    List,
+    List {
+        #[arg(long)]
+        json: bool,
+    },
     /// Revoke a token by its id.
     Revoke { id: i64 },
 }
@@ -427,7 +430,25 @@ async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()> {
             let token = accounts.create_storefront_token(kind, &title).await?;
             println!("{token}");
         }
-        TokensCommand::List => {
+        TokensCommand::List { json } if json => {
+            let tokens: Vec<serde_json::Value> = accounts
+                .list_storefront_tokens()
+                .await?
+                .into_iter()
+                .map(|t| {
+                    serde_json::json!({
+                        "id": t.id,
+                        "kind": t.kind.as_str(),
+                        "title": t.title,
+                        "token": t.public_token,
+                        "created_at": t.created_at,
+                        "revoked_at": t.revoked_at,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&tokens)?);
+        }
+        TokensCommand::List { .. } => {
             println!(
                 "{:<20} {:<8} {:<8} {:<34} title",
                 "id", "kind", "state", "token"

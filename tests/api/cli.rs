@@ -63,6 +63,21 @@ async fn tokens_create_prints_only_the_token() {
         "private tokens are never shown again"
     );
     assert!(listed.contains("(private: not shown)"));
+    let as_json: serde_json::Value =
+        serde_json::from_str(&stdout(&cli.run(&["tokens", "list", "--json"]))).expect("json");
+    let kinds: Vec<&str> = as_json
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|t| t["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, vec!["public", "private"]);
+    assert_eq!(as_json[0]["token"], token);
+    assert_eq!(
+        as_json[1]["token"],
+        serde_json::Value::Null,
+        "private tokens are never shown again"
+    );
 }
 
 #[tokio::test]
