@@ -49,6 +49,9 @@ pub struct Config {
     pub mail: MailConfig,
     /// `text` (for people) or `json` (one object per line, for log collectors).
     pub log_format: LogFormat,
+    /// An OpenTelemetry collector (OTLP over HTTP, e.g. `http://127.0.0.1:4318`): spans are
+    /// exported there as traces. Unset means no export.
+    pub otel_endpoint: Option<String>,
     /// The shop's Multipass secret (`STOREFRONT_MULTIPASS_SECRET`); Multipass sign-in is off
     /// without it.
     #[serde(skip_serializing)]
@@ -243,6 +246,7 @@ impl Default for Config {
             mail_dir: None,
             mail: MailConfig::default(),
             log_format: LogFormat::Text,
+            otel_endpoint: None,
             multipass_secret: None,
             throttle: ThrottleConfig::default(),
         }

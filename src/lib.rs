@@ -9,6 +9,7 @@ pub mod http;
 pub mod mail;
 pub mod metrics;
 pub mod store;
+pub mod telemetry;
 
 use std::time::Duration;
 

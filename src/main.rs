@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use storefront::config::{Config, LogFormat};
+use storefront::config::Config;
 use storefront::store::storefront_tokens::TokenKind;
+use storefront::telemetry::Telemetry;
 use storefront::{App, graphql};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(
@@ -139,8 +139,16 @@ async fn main() -> anyhow::Result<()> {
     if let Some(url) = cli.database_url {
         config.database_url = Some(url);
     }
-    init_logging(config.log_format);
-    match cli.command.unwrap_or(Command::Serve { listen: None }) {
+    let telemetry = Telemetry::init(config.log_format, config.otel_endpoint.as_deref())
+        .map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))?;
+    let result = run(cli.command, config).await;
+    // Flushing blocks until the exporter's thread is done: off the async executor.
+    let _ = tokio::task::spawn_blocking(move || telemetry.shutdown()).await;
+    result
+}
+
+async fn run(command: Option<Command>, mut config: Config) -> anyhow::Result<()> {
+    match command.unwrap_or(Command::Serve { listen: None }) {
         Command::Serve { listen } => {
             if let Some(listen) = listen {
                 config.listen = listen;
@@ -362,22 +370,6 @@ async fn doctor(config: Config) -> anyhow::Result<()> {
         anyhow::bail!("{failures} check(s) failed");
     }
     Ok(())
-}
-
-/// Logs to stderr, as text or JSON lines; `RUST_LOG` sets what is logged.
-fn init_logging(format: LogFormat) {
-    let filter = || {
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-            EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn")
-        })
-    };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter())
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().with_current_span(true).init(),
-    }
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -163,3 +163,122 @@ async fn json_logs_carry_the_request_id_and_never_the_password() {
     assert!(spans.contains("proxy-id-4242"), "{signed_up}");
     assert!(!logs.contains(password));
 }
+
+/// A collector stand-in: records the path, content type and body of every POST it receives.
+fn otlp_receiver() -> (
+    u16,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, String, Vec<u8>)>>>,
+) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let store = std::sync::Arc::clone(&received);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned();
+            let (mut length, mut content_type) = (0usize, String::new());
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(value) = lower.strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                if let Some(value) = lower.strip_prefix("content-type:") {
+                    content_type = value.trim().to_owned();
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            if let Ok(mut all) = store.lock() {
+                all.push((path, content_type, body));
+            }
+            let mut stream = reader.into_inner();
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    (port, received)
+}
+
+#[tokio::test]
+async fn spans_are_exported_to_an_opentelemetry_collector_when_configured() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+
+    let (port, received) = otlp_receiver();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_storefront"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.path().join("otel.db").display()),
+        )
+        .env("STOREFRONT_DATA_DIR", dir.path().join("data"))
+        .env(
+            "STOREFRONT_OTEL_ENDPOINT",
+            format!("http://127.0.0.1:{port}"),
+        )
+        .env("RUST_LOG", "info")
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let address = stdout
+        .next()
+        .and_then(Result::ok)
+        .and_then(|l| {
+            l.strip_prefix("storefront is listening on http://")
+                .map(str::to_owned)
+        })
+        .expect("address");
+    std::thread::spawn(move || stdout.for_each(drop));
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"));
+
+    // Stopping the server flushes what the exporter still holds.
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(child.wait().expect("exit").success());
+    let posts = received.lock().expect("received").clone();
+    let traces: Vec<_> = posts
+        .iter()
+        .filter(|(path, _, _)| path == "/v1/traces")
+        .collect();
+    assert!(
+        !traces.is_empty(),
+        "no trace export: {:?}",
+        posts.iter().map(|p| &p.0).collect::<Vec<_>>()
+    );
+    assert_eq!(traces[0].1, "application/x-protobuf");
+    let body: Vec<u8> = traces
+        .iter()
+        .flat_map(|(_, _, body)| body.clone())
+        .collect();
+    let contains = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+    assert!(contains(b"storefront"), "the service name");
+    assert!(contains(b"request"), "the request span");
+}
