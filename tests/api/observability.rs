@@ -164,11 +164,11 @@ async fn json_logs_carry_the_request_id_and_never_the_password() {
     assert!(!logs.contains(password));
 }
 
+/// What the collector stand-in received: path, content type and body of each POST.
+type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Vec<u8>)>>>;
+
 /// A collector stand-in: records the path, content type and body of every POST it receives.
-fn otlp_receiver() -> (
-    u16,
-    std::sync::Arc<std::sync::Mutex<Vec<(String, String, Vec<u8>)>>>,
-) {
+fn otlp_receiver() -> (u16, Received) {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
