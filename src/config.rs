@@ -43,6 +43,7 @@ pub struct Config {
     pub customers: CustomersConfig,
     pub database: DatabaseConfig,
     pub http: HttpConfig,
+    pub graphql: GraphqlConfig,
     /// Where mail goes when no SMTP server is configured: one `.eml` file per message.
     /// Unset means `data_dir/mail`.
     pub mail_dir: Option<PathBuf>,
@@ -57,6 +58,30 @@ pub struct Config {
     #[serde(skip_serializing)]
     pub multipass_secret: Option<SecretString>,
     pub throttle: ThrottleConfig,
+}
+
+/// What one GraphQL request may ask for; all checked before anything runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GraphqlConfig {
+    /// Deepest selection allowed.
+    pub max_depth: usize,
+    /// Highest cost (each field 1, a page its size times its items) allowed.
+    pub max_cost: usize,
+    /// Most root fields (aliases included) in one operation: 100 aliased logins in one document
+    /// are refused before a single password is checked.
+    pub max_root_fields: usize,
+}
+
+impl Default for GraphqlConfig {
+    fn default() -> Self {
+        Self {
+            max_depth: 15,
+            // A full page (250) of addresses with every field costs about 5,000.
+            max_cost: 10_000,
+            max_root_fields: 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
@@ -243,6 +268,7 @@ impl Default for Config {
             customers: CustomersConfig::default(),
             database: DatabaseConfig::default(),
             http: HttpConfig::default(),
+            graphql: GraphqlConfig::default(),
             mail_dir: None,
             mail: MailConfig::default(),
             log_format: LogFormat::Text,

@@ -120,12 +120,21 @@ impl App {
         let db = open_database(config).await?;
         let accounts = accounts(config, db)?;
         let first_storefront_token = accounts.ensure_first_storefront_token().await?;
-        let schema = graphql::build_schema(accounts.clone());
+        let schema = graphql::build_schema(
+            accounts.clone(),
+            graphql::SchemaSettings {
+                max_depth: config.graphql.max_depth,
+                max_cost: config.graphql.max_cost,
+                production: config.environment == Environment::Production,
+            },
+        );
         let state = http::AppState {
             schema,
             accounts: accounts.clone(),
             body_limit_bytes: config.http.body_limit_bytes,
             prefill_graphiql_token: config.environment == Environment::Development,
+            graphiql: config.environment == Environment::Development,
+            max_root_fields: config.graphql.max_root_fields,
         };
         let mail = mail_sender(config, accounts.clone())?;
         Ok(App {

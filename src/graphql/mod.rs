@@ -10,6 +10,7 @@ mod customer;
 mod errors;
 mod in_context;
 mod lifecycle_mutations;
+mod limits;
 mod mutation;
 mod node;
 mod null_fields;
@@ -22,6 +23,7 @@ use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 pub use address::{AddressLoader, CustomerLoader};
 pub use context::RequestContext;
 pub use in_context::buyer_token;
+pub use limits::root_field_count;
 pub use mutation::Mutation;
 pub use null_fields::restore_errored_fields;
 pub use query::QueryRoot;
@@ -39,9 +41,30 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, Mutation, EmptySubscript
         .directive(in_context::InContext)
 }
 
+/// How much one request may ask for, and how much the schema tells strangers.
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaSettings {
+    pub max_depth: usize,
+    pub max_cost: usize,
+    /// Production: no introspection and no "did you mean" suggestions.
+    pub production: bool,
+}
+
 /// The schema with what its resolvers need; built once at start-up.
-pub fn build_schema(accounts: Accounts) -> StorefrontSchema {
-    builder().data(accounts).finish()
+pub fn build_schema(accounts: Accounts, settings: SchemaSettings) -> StorefrontSchema {
+    let mut builder = builder()
+        .data(accounts)
+        .extension(limits::QueryLimits {
+            max_depth: settings.max_depth,
+            max_cost: settings.max_cost,
+        })
+        // Guards against documents built to exhaust the validator itself.
+        .limit_recursive_depth(64)
+        .limit_directives(20);
+    if settings.production {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The SDL of the schema, sorted so that `schema.graphql` diffs read well.

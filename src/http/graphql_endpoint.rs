@@ -19,6 +19,7 @@ use super::problem_response::graphql_error;
 use crate::accounts::StorefrontAccess;
 use crate::graphql::{
     AddressLoader, CustomerLoader, RequestContext, buyer_token, restore_errored_fields,
+    root_field_count,
 };
 use crate::store::storefront_tokens::TokenKind;
 
@@ -61,6 +62,9 @@ pub async fn post_graphql(State(state): State<AppState>, request: Request) -> Re
 pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let Some(query) = parts.uri.query().filter(|q| !q.is_empty()) else {
+        if !state.graphiql {
+            return super::problem_response::not_found().await;
+        }
         return graphiql(&state).await;
     };
     let request = match async_graphql::http::parse_query_string(query) {
@@ -159,6 +163,22 @@ async fn execute(state: &AppState, parts: &Parts, request: async_graphql::Reques
             StatusCode::BAD_REQUEST,
             "Required parameter missing or invalid: query",
         );
+    }
+    // Before any variable is read or any resolver runs: 100 aliased logins in one document must
+    // not cost 100 password checks.
+    if let Some(fields) = root_field_count(&request)
+        && fields > state.max_root_fields
+    {
+        let body = serde_json::json!({ "errors": [{
+            "message": format!("The operation selects {fields} root fields; at most {} are allowed", state.max_root_fields),
+            "extensions": { "code": "MAX_ROOT_FIELDS_EXCEEDED", "rootFields": fields, "maxRootFields": state.max_root_fields }
+        }] });
+        return (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            body.to_string(),
+        )
+            .into_response();
     }
     let request_id = headers
         .get("x-request-id")

@@ -25,6 +25,10 @@ pub struct AppState {
     pub body_limit_bytes: usize,
     /// Development fills GraphiQL's token header in for the newcomer.
     pub prefill_graphiql_token: bool,
+    /// Whether GraphiQL is served at all (not in production).
+    pub graphiql: bool,
+    /// Most root fields (aliases included) in one operation.
+    pub max_root_fields: usize,
 }
 
 pub fn router(state: AppState, config: &Config) -> Router {

@@ -12,6 +12,7 @@ mod conformance;
 mod conformance_profile;
 mod customer_query;
 mod lifecycle;
+mod limits;
 mod multipass;
 mod multipass_interop;
 mod node;

@@ -143,13 +143,24 @@ impl TestApp {
         .await
     }
 
-    /// Runs a GraphQL document; the answer must be HTTP 200 JSON.
+    /// Runs a GraphQL document; the answer must be HTTP 200 JSON. The `extensions.cost` every
+    /// answer carries is checked (a non-negative number) and taken off, so that tests compare
+    /// `data` and `errors` (the cost has tests of its own, in `limits`).
     pub async fn graphql(&self, query: &str, variables: Value) -> Value {
         let response = self
             .post_json(&json!({ "query": query, "variables": variables }))
             .await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.body);
-        response.json()
+        let mut body = response.json();
+        if let Some(map) = body.as_object_mut()
+            && let Some(extensions) = map.remove("extensions")
+        {
+            assert!(
+                extensions["cost"]["requestedQueryCost"].is_u64(),
+                "{extensions}"
+            );
+        }
+        body
     }
 
     pub async fn create_customer(&self, email: &str) -> Value {

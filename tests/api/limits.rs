@@ -1,0 +1,161 @@
+//! GraphQL limits, all applied before anything runs: depth, cost (reported on every answer as
+//! Shopify does), root fields and aliases; and what production hides from strangers.
+
+use serde_json::{Value, json};
+use storefront::store::ConnectionTrait;
+
+use crate::support::{PASSWORD, TestApp};
+
+async fn raw(app: &TestApp, query: &str) -> Value {
+    let response = app.post_json(&json!({ "query": query })).await;
+    assert_eq!(
+        response.status,
+        axum::http::StatusCode::OK,
+        "{}",
+        response.body
+    );
+    response.json()
+}
+
+#[tokio::test]
+async fn every_answer_reports_its_cost_and_pages_cost_their_size() {
+    let app = TestApp::spawn().await;
+    let cost = |body: &Value| {
+        body["extensions"]["cost"]["requestedQueryCost"]
+            .as_u64()
+            .expect("cost")
+    };
+    let small = raw(&app, "{ customer(customerAccessToken: \"x\") { id } }").await;
+    let one = raw(
+        &app,
+        "{ customer(customerAccessToken: \"x\") { addresses(first: 1) { nodes { id city } } } }",
+    )
+    .await;
+    let many = raw(
+        &app,
+        "{ customer(customerAccessToken: \"x\") { addresses(first: 50) { nodes { id city } } } }",
+    )
+    .await;
+    assert!(cost(&small) >= 1);
+    assert!(
+        cost(&many) > cost(&one) * 10,
+        "{} vs {}",
+        cost(&many),
+        cost(&one)
+    );
+}
+
+#[tokio::test]
+async fn a_costly_document_is_refused_with_shopify_s_answer() {
+    let app = TestApp::spawn().await;
+    let pages: Vec<String> = (0..20)
+        .map(|i| format!("p{i}: addresses(first: 250) {{ nodes {{ id city zip country }} }}"))
+        .collect();
+    let body = raw(
+        &app,
+        &format!(
+            "{{ customer(customerAccessToken: \"x\") {{ {} }} }}",
+            pages.join(" ")
+        ),
+    )
+    .await;
+    assert!(body.get("data").is_none_or(Value::is_null), "{body}");
+    let error = &body["errors"][0];
+    assert_eq!(error["message"], "Complexity exceeded");
+    assert_eq!(error["extensions"]["code"], "MAX_COMPLEXITY_EXCEEDED");
+    assert_eq!(error["extensions"]["maxCost"], 10_000);
+    assert!(
+        error["extensions"]["cost"]
+            .as_u64()
+            .is_some_and(|c| c > 10_000)
+    );
+}
+
+#[tokio::test]
+async fn a_deep_document_is_refused() {
+    let app = TestApp::spawn().await;
+    let mut deep = String::from("name");
+    for _ in 0..20 {
+        deep = format!("ofType {{ {deep} }}");
+    }
+    let body = raw(
+        &app,
+        &format!("{{ __type(name: \"Customer\") {{ {deep} }} }}"),
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "MAX_DEPTH_EXCEEDED",
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_hundred_aliased_logins_are_refused_before_any_password_is_checked() {
+    let app = TestApp::spawn().await;
+    app.create_customer("target@example.com").await;
+    let logins: Vec<String> = (0..100)
+        .map(|i| {
+            format!("l{i}: customerAccessTokenCreate(input: {{email: \"target@example.com\", password: \"{PASSWORD}{i}\"}}) {{ customerAccessToken {{ accessToken }} }}")
+        })
+        .collect();
+    // One of them even has the right password: nothing runs at all.
+    let mut document = format!("mutation {{ {} ", logins.join(" "));
+    document.push_str(&format!("right: customerAccessTokenCreate(input: {{email: \"target@example.com\", password: \"{PASSWORD}\"}}) {{ customerAccessToken {{ accessToken }} }} }}"));
+    let body = raw(&app, &document).await;
+    assert!(body.get("data").is_none(), "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "MAX_ROOT_FIELDS_EXCEEDED"
+    );
+    assert_eq!(body["errors"][0]["extensions"]["rootFields"], 101);
+    let db = app.app.accounts.database();
+    let tokens = db
+        .reader()
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.reader().get_database_backend(),
+            "SELECT COUNT(*) AS n FROM customer_access_tokens",
+        ))
+        .await
+        .expect("count")
+        .and_then(|row| row.try_get::<i64>("", "n").ok());
+    assert_eq!(tokens, Some(0));
+    // Fragments do not hide root fields.
+    let spread = format!(
+        "query {{ ...F }} fragment F on QueryRoot {{ {} }}",
+        (0..11)
+            .map(|i| format!("a{i}: __typename"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    assert_eq!(
+        raw(&app, &spread).await["errors"][0]["extensions"]["code"],
+        "MAX_ROOT_FIELDS_EXCEEDED"
+    );
+}
+
+#[tokio::test]
+async fn production_hides_the_schema_and_suggestions() {
+    let app = TestApp::spawn_with(|config| {
+        config.environment = storefront::config::Environment::Production;
+        config.secret_key = Some("a-production-secret-key-of-enough-length".to_owned().into());
+    })
+    .await;
+    let introspection = raw(&app, "{ __schema { types { name } } }").await;
+    assert_eq!(
+        introspection["data"]["__schema"],
+        Value::Null,
+        "{introspection}"
+    );
+    let typo = raw(&app, "{ custmer(customerAccessToken: \"x\") { id } }").await;
+    let message = typo["errors"][0]["message"].as_str().expect("error");
+    assert!(!message.contains("Did you mean"), "{message}");
+    // In development, both help people exploring the API.
+    let dev = TestApp::spawn().await;
+    let typo = raw(&dev, "{ custmer(customerAccessToken: \"x\") { id } }").await;
+    assert!(
+        typo["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Did you mean"))
+    );
+    assert!(raw(&dev, "{ __schema { types { name } } }").await["data"]["__schema"].is_object());
+}
