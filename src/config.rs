@@ -146,6 +146,14 @@ pub struct ThrottleConfig {
     /// customerRecover requests allowed per client IP per window.
     pub recover_per_ip: u32,
     pub recover_window_seconds: i64,
+    /// Consecutive failed logins of one account before each next attempt must wait.
+    pub login_free_failures: i32,
+    /// The first wait; it doubles with every further failure, up to `login_backoff_max_seconds`.
+    pub login_backoff_base_seconds: i64,
+    pub login_backoff_max_seconds: i64,
+    /// Failed logins allowed per client IP per window, whatever the accounts (spraying).
+    pub login_failures_per_ip: i32,
+    pub login_ip_window_seconds: i64,
 }
 
 impl Default for ThrottleConfig {
@@ -153,6 +161,11 @@ impl Default for ThrottleConfig {
         Self {
             recover_per_ip: 10,
             recover_window_seconds: 15 * 60,
+            login_free_failures: 5,
+            login_backoff_base_seconds: 1,
+            login_backoff_max_seconds: 15 * 60,
+            login_failures_per_ip: 100,
+            login_ip_window_seconds: 15 * 60,
         }
     }
 }

@@ -76,6 +76,13 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
                 reveal_unknown_email_on_recover: config.customers.reveal_unknown_email_on_recover,
                 recover_per_ip: config.throttle.recover_per_ip,
                 recover_window_seconds: config.throttle.recover_window_seconds,
+                login: accounts::LoginThrottle {
+                    free_failures: config.throttle.login_free_failures,
+                    backoff_base_seconds: config.throttle.login_backoff_base_seconds,
+                    backoff_max_seconds: config.throttle.login_backoff_max_seconds,
+                    failures_per_ip: config.throttle.login_failures_per_ip,
+                    ip_window_seconds: config.throttle.login_ip_window_seconds,
+                },
             },
             multipass_secret: config
                 .multipass_secret

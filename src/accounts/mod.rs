@@ -62,6 +62,19 @@ pub struct LifecycleSettings {
     pub reveal_unknown_email_on_recover: bool,
     pub recover_per_ip: u32,
     pub recover_window_seconds: i64,
+    pub login: LoginThrottle,
+}
+
+/// Login throttling: per account, consecutive failures past `free_failures` wait a doubling
+/// delay (capped; the count stops at 100, so there is no permanent lockout); per client IP,
+/// at most `failures_per_ip` failed logins per window (password spraying).
+#[derive(Debug, Clone, Copy)]
+pub struct LoginThrottle {
+    pub free_failures: i32,
+    pub backoff_base_seconds: i64,
+    pub backoff_max_seconds: i64,
+    pub failures_per_ip: i32,
+    pub ip_window_seconds: i64,
 }
 
 pub struct AccountsSettings {

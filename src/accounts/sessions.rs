@@ -26,9 +26,97 @@ impl Accounts {
     /// who may not log in all get the same answer after the same work (a dummy hash is verified
     /// when there is no customer), so neither the body nor the timing reveals which it was.
     #[tracing::instrument(skip_all)]
-    pub async fn sign_in(&self, email: &str, password: &str) -> Result<IssuedToken, AccountError> {
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client_ip: Option<std::net::IpAddr>,
+    ) -> Result<IssuedToken, AccountError> {
         let inner = &self.inner;
         let email_key = email.trim().to_lowercase();
+        let account_key = format!("login:account:{email_key}");
+        let ip_key = format!(
+            "login:ip:{}",
+            client_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+        );
+        // Throttled attempts are answered before any password is hashed.
+        self.check_login_throttle(&account_key, &ip_key).await?;
+        let result = self.sign_in_checked(&email_key, password).await;
+        match &result {
+            Err(AccountError::UnidentifiedCustomer) => {
+                self.record_login_failure(&account_key, &ip_key).await?
+            }
+            Ok(_) => {
+                let txn = inner.db.begin_write().await?;
+                crate::store::guards::clear_counter(&txn, &account_key).await?;
+                txn.commit().await?;
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
+    async fn check_login_throttle(
+        &self,
+        account_key: &str,
+        ip_key: &str,
+    ) -> Result<(), AccountError> {
+        let throttle = self.inner.lifecycle.login;
+        let now = now();
+        let reader = self.inner.db.reader();
+        if let Some((failures, last)) = crate::store::guards::counter(reader, account_key).await?
+            && failures >= throttle.free_failures
+        {
+            let doublings = u32::try_from(failures - throttle.free_failures)
+                .unwrap_or(0)
+                .min(30);
+            let wait = throttle
+                .backoff_base_seconds
+                .saturating_mul(1_i64 << doublings)
+                .min(throttle.backoff_max_seconds);
+            if now < last + wait {
+                return Err(AccountError::Throttled {
+                    retry_after_seconds: last + wait - now,
+                });
+            }
+        }
+        let ip_failures =
+            crate::store::guards::hits(reader, ip_key, now, throttle.ip_window_seconds).await?;
+        if ip_failures >= throttle.failures_per_ip {
+            let window = throttle.ip_window_seconds.max(1);
+            return Err(AccountError::Throttled {
+                retry_after_seconds: window - now.rem_euclid(window),
+            });
+        }
+        Ok(())
+    }
+
+    async fn record_login_failure(
+        &self,
+        account_key: &str,
+        ip_key: &str,
+    ) -> Result<(), AccountError> {
+        let throttle = self.inner.lifecycle.login;
+        let now = now();
+        let txn = self.inner.db.begin_write().await?;
+        let failures = crate::store::guards::counter(&txn, account_key)
+            .await?
+            .map_or(0, |(count, _)| count);
+        // Never more than 100 consecutive failures are counted: the wait stays bounded.
+        crate::store::guards::set_counter(&txn, account_key, (failures + 1).min(100), now).await?;
+        crate::store::guards::hit(&txn, ip_key, now, throttle.ip_window_seconds).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The login itself, once no throttle stands in the way.
+    async fn sign_in_checked(
+        &self,
+        email_key: &str,
+        password: &str,
+    ) -> Result<IssuedToken, AccountError> {
+        let inner = &self.inner;
+        let email_key = email_key.to_owned();
         let customer =
             customers::find_by_email_key(inner.db.reader(), inner.shop_id, &email_key).await?;
         let stored_hash = customer.as_ref().and_then(|c| c.password_hash.clone());

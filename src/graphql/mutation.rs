@@ -33,7 +33,13 @@ impl SessionMutation {
         input: CustomerAccessTokenCreateInput,
     ) -> Result<Option<CustomerAccessTokenCreatePayload>> {
         let accounts = access::storefront(ctx, "customerAccessTokenCreate", Scope::WriteCustomers)?;
-        match accounts.sign_in(&input.email, &input.password).await {
+        let client_ip = ctx
+            .data_opt::<super::RequestContext>()
+            .and_then(|r| r.client_ip);
+        match accounts
+            .sign_in(&input.email, &input.password, client_ip)
+            .await
+        {
             Ok(issued) => {
                 crate::metrics::login("ok");
                 Ok(Some(CustomerAccessTokenCreatePayload::new(
@@ -47,6 +53,12 @@ impl SessionMutation {
                     None,
                     UserErrors::general(ErrorCode::UnidentifiedCustomer, "Unidentified customer"),
                 )))
+            }
+            Err(AccountError::Throttled {
+                retry_after_seconds,
+            }) => {
+                crate::metrics::login("throttled");
+                Err(super::lifecycle_mutations::throttled(retry_after_seconds))
             }
             Err(other) => Err(access::internal(ctx, other)),
         }

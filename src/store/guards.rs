@@ -83,3 +83,60 @@ pub async fn hit(
         .map_or(1, |row| row.count);
     Ok(count)
 }
+
+/// A counter kept per key: `count` and the time it last moved (consecutive login failures).
+pub async fn counter(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<(i32, i64)>, StoreError> {
+    Ok(throttle_counter::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?
+        .map(|row| (row.count, row.window_start)))
+}
+
+pub async fn set_counter(
+    db: &impl ConnectionTrait,
+    key: &str,
+    count: i32,
+    at: i64,
+) -> Result<(), StoreError> {
+    let row = throttle_counter::ActiveModel {
+        key: Set(key.to_owned()),
+        window_start: Set(at),
+        count: Set(count),
+    };
+    throttle_counter::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(throttle_counter::Column::Key)
+                .update_columns([
+                    throttle_counter::Column::Count,
+                    throttle_counter::Column::WindowStart,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_counter(db: &impl ConnectionTrait, key: &str) -> Result<(), StoreError> {
+    throttle_counter::Entity::delete_by_id(key.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Hits in the current fixed window of `key`, without counting one.
+pub async fn hits(
+    db: &impl ConnectionTrait,
+    key: &str,
+    now: i64,
+    window: i64,
+) -> Result<i32, StoreError> {
+    let window_start = now - now.rem_euclid(Ord::max(window, 1));
+    Ok(counter(db, key)
+        .await?
+        .filter(|(_, start)| *start == window_start)
+        .map_or(0, |(count, _)| count))
+}

@@ -13,6 +13,7 @@ mod conformance_profile;
 mod customer_query;
 mod lifecycle;
 mod limits;
+mod login_throttle;
 mod multipass;
 mod multipass_interop;
 mod node;

@@ -1,0 +1,150 @@
+//! Login throttling, kept in the database so that every node applies it: an account's
+//! consecutive failures make each next attempt wait (doubling, capped, never permanent), a
+//! client IP may fail only so often (spraying), throttled attempts never reach argon2, and a
+//! success starts the account's count again. The answer is Shopify's top-level THROTTLED.
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::Request;
+use serde_json::{Value, json};
+use storefront::domain::password_hash::HashParams;
+use storefront::store::storefront_tokens::TokenKind;
+
+use crate::support::{API_PATH, LOGIN, PASSWORD, TestApp};
+
+fn throttled(response: &Value) -> Option<i64> {
+    (response["errors"][0]["extensions"]["code"] == "THROTTLED")
+        .then(|| response["errors"][0]["extensions"]["retryAfterSeconds"].as_i64())
+        .flatten()
+}
+
+fn token(response: &Value) -> bool {
+    response["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object()
+}
+
+#[tokio::test]
+async fn consecutive_failures_make_an_account_wait_and_a_success_resets_it() {
+    let app = TestApp::spawn_with(|config| {
+        config.throttle.login_free_failures = 3;
+        config.throttle.login_backoff_base_seconds = 1;
+    })
+    .await;
+    app.create_customer("stuffed@example.com").await;
+    for _ in 0..3 {
+        let response = app.login("stuffed@example.com", "wrong-password").await;
+        assert_eq!(throttled(&response), None, "{response}");
+    }
+    // The fourth attempt must wait, even with the right password.
+    let blocked = app.login("stuffed@example.com", PASSWORD).await;
+    assert!(
+        throttled(&blocked).is_some_and(|s| (1..=1).contains(&s)),
+        "{blocked}"
+    );
+    assert_eq!(blocked["errors"][0]["message"], "Throttled");
+    assert_eq!(
+        blocked["data"],
+        json!({ "customerAccessTokenCreate": null })
+    );
+    // Unknown emails are throttled the same way: the throttle reveals no account.
+    for _ in 0..3 {
+        app.login("nobody-here@example.com", "wrong-password").await;
+    }
+    assert!(throttled(&app.login("nobody-here@example.com", "x").await).is_some());
+
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    assert!(
+        token(&app.login("stuffed@example.com", PASSWORD).await),
+        "after the wait"
+    );
+    // The success started the count again.
+    for _ in 0..3 {
+        assert_eq!(
+            throttled(&app.login("stuffed@example.com", "wrong-password").await),
+            None
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_wait_doubles_and_is_capped() {
+    let app = TestApp::spawn_with(|config| {
+        config.throttle.login_free_failures = 1;
+        config.throttle.login_backoff_base_seconds = 1;
+        config.throttle.login_backoff_max_seconds = 2;
+    })
+    .await;
+    app.create_customer("doubling@example.com").await;
+    app.login("doubling@example.com", "wrong").await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    app.login("doubling@example.com", "wrong").await; // the second failure: now 2 s
+    let wait = throttled(&app.login("doubling@example.com", PASSWORD).await).expect("throttled");
+    assert_eq!(wait, 2);
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    app.login("doubling@example.com", "wrong").await; // a third: 4 s, capped at 2
+    let wait = throttled(&app.login("doubling@example.com", PASSWORD).await).expect("throttled");
+    assert!(wait <= 2, "capped: {wait}");
+}
+
+#[tokio::test]
+async fn throttled_attempts_never_reach_argon2() {
+    let app = TestApp::spawn_with(|config| {
+        config.password.hash = HashParams {
+            memory_kib: 32 * 1024,
+            iterations: 3,
+            parallelism: 1,
+        };
+        config.throttle.login_free_failures = 1;
+        config.throttle.login_backoff_base_seconds = 60;
+    })
+    .await;
+    app.create_customer("expensive@example.com").await;
+    let started = Instant::now();
+    app.login("expensive@example.com", "wrong").await;
+    let hashed = started.elapsed();
+    let started = Instant::now();
+    let response = app.login("expensive@example.com", PASSWORD).await;
+    let refused = started.elapsed();
+    assert!(throttled(&response).is_some());
+    assert!(
+        refused < hashed / 3,
+        "throttled in {refused:?}; a checked login took {hashed:?}"
+    );
+}
+
+#[tokio::test]
+async fn spraying_many_accounts_from_one_ip_is_throttled() {
+    let app = TestApp::spawn_with(|config| config.throttle.login_failures_per_ip = 3).await;
+    let private = app
+        .app
+        .accounts
+        .create_storefront_token(TokenKind::Private, "server")
+        .await
+        .expect("token");
+    let login_from = |email: String, ip: &'static str| {
+        let body = json!({ "query": LOGIN, "variables": { "input": { "email": email, "password": "Summer2026!" } } }).to_string();
+        app.request(
+            Request::post(API_PATH)
+                .header("content-type", "application/json")
+                .header("Shopify-Storefront-Private-Token", private.clone())
+                .header("Shopify-Storefront-Buyer-IP", ip)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+    };
+    for i in 0..3 {
+        let response = login_from(format!("victim{i}@example.com"), "203.0.113.50")
+            .await
+            .json();
+        assert_eq!(throttled(&response), None, "{response}");
+    }
+    let sprayed = login_from("victim9@example.com".to_owned(), "203.0.113.50")
+        .await
+        .json();
+    assert!(throttled(&sprayed).is_some(), "{sprayed}");
+    // Another buyer is not affected.
+    let other = login_from("victim9@example.com".to_owned(), "203.0.113.51")
+        .await
+        .json();
+    assert_eq!(throttled(&other), None, "{other}");
+}
