@@ -265,6 +265,9 @@ pub struct HttpConfig {
     pub shutdown_grace_seconds: u64,
     /// Serve Prometheus metrics at `/metrics` (keep it off the public internet at the proxy).
     pub metrics: bool,
+    /// Proxies (addresses or networks, `10.0.0.0/8`) whose `Forwarded` / `X-Forwarded-For`
+    /// headers name the client; nobody else's are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for Config {
@@ -340,6 +343,7 @@ impl Default for HttpConfig {
             cors_allowed_origins: vec!["*".to_owned()],
             shutdown_grace_seconds: 20,
             metrics: true,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -142,6 +142,7 @@ impl App {
             prefill_graphiql_token: config.environment == Environment::Development,
             graphiql: config.environment == Environment::Development,
             max_root_fields: config.graphql.max_root_fields,
+            trusted_proxies: config.http.trusted_proxies.clone(),
         };
         let mail = mail_sender(config, accounts.clone())?;
         Ok(App {

@@ -6,7 +6,7 @@
 use async_graphql::dataloader::DataLoader;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql_axum::GraphQLResponse;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Request, State};
@@ -25,7 +25,6 @@ use crate::store::storefront_tokens::TokenKind;
 
 const PUBLIC_TOKEN_HEADER: &str = "x-shopify-storefront-access-token";
 const PRIVATE_TOKEN_HEADER: &str = "shopify-storefront-private-token";
-const BUYER_IP_HEADER: &str = "shopify-storefront-buyer-ip";
 
 pub async fn post_api(
     State(state): State<AppState>,
@@ -198,7 +197,17 @@ async fn execute(state: &AppState, parts: &Parts, request: async_graphql::Reques
         }
     };
     let buyer_token = buyer_token(&request);
-    let client_ip = client_ip(parts, storefront.as_ref());
+    let client_ip = super::client_ip::client_ip(
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip()),
+        &parts.headers,
+        &state.trusted_proxies,
+        storefront
+            .as_ref()
+            .is_some_and(|access| access.kind == TokenKind::Private),
+    );
     let request = request
         .data(RequestContext {
             storefront,
@@ -247,30 +256,6 @@ fn operation_name(request: &async_graphql::Request) -> Option<String> {
             operations.keys().next().map(|name| name.to_string())
         }
         DocumentOperations::Multiple(_) => None,
-    }
-}
-
-/// The buyer's IP. `Shopify-Storefront-Buyer-IP` is believed only on requests made with a
-/// private token (a shop's server speaking for its visitor); anyone could send it otherwise.
-fn client_ip(parts: &Parts, storefront: Option<&StorefrontAccess>) -> Option<IpAddr> {
-    let private = storefront.is_some_and(|access| access.kind == TokenKind::Private);
-    let from_header = || {
-        parts
-            .headers
-            .get(BUYER_IP_HEADER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.trim().parse().ok())
-    };
-    let peer = || {
-        parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip())
-    };
-    if private {
-        from_header().or_else(peer)
-    } else {
-        peer()
     }
 }
 

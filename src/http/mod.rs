@@ -1,6 +1,7 @@
 //! The HTTP surface: the GraphQL endpoints Shopify clients call, GraphiQL, health checks, and the
 //! layers every request passes (request ids, tracing, CORS, timeouts, panics to 500s).
 
+mod client_ip;
 mod graphiql;
 mod graphql_endpoint;
 mod health;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub graphiql: bool,
     /// Most root fields (aliases included) in one operation.
     pub max_root_fields: usize,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 pub fn router(state: AppState, config: &Config) -> Router {

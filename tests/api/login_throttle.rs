@@ -148,3 +148,45 @@ async fn spraying_many_accounts_from_one_ip_is_throttled() {
         .json();
     assert_eq!(throttled(&other), None, "{other}");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_throttled() {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+
+    let app = TestApp::spawn_with(|config| {
+        config.throttle.login_failures_per_ip = 2;
+        config.http.trusted_proxies = vec!["10.0.0.0/8".parse().expect("net")];
+    })
+    .await;
+    let login_via = |proxy: &'static str, forwarded_for: &'static str| {
+        let body = json!({ "query": LOGIN, "variables": { "input": { "email": "someone@example.com", "password": "guess" } } }).to_string();
+        let peer: SocketAddr = format!("{proxy}:40000").parse().expect("addr");
+        app.request(
+            Request::post(API_PATH)
+                .header("content-type", "application/json")
+                .header("X-Shopify-Storefront-Access-Token", app.token.clone())
+                .header("X-Forwarded-For", forwarded_for)
+                .extension(ConnectInfo(peer))
+                .body(Body::from(body))
+                .expect("request"),
+        )
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            throttled(&login_via("10.0.0.2", "198.51.100.77").await.json()),
+            None
+        );
+    }
+    assert!(throttled(&login_via("10.0.0.2", "198.51.100.77").await.json()).is_some());
+    // Another buyer behind the same proxy is someone else.
+    assert_eq!(
+        throttled(&login_via("10.0.0.2", "198.51.100.78").await.json()),
+        None
+    );
+    // An untrusted peer cannot choose its address by header: these all count against it.
+    for _ in 0..2 {
+        login_via("192.0.2.10", "203.0.113.1").await;
+    }
+    assert!(throttled(&login_via("192.0.2.10", "203.0.113.2").await.json()).is_some());
+}
