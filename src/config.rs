@@ -154,6 +154,12 @@ pub struct ThrottleConfig {
     /// Failed logins allowed per client IP per window, whatever the accounts (spraying).
     pub login_failures_per_ip: i32,
     pub login_ip_window_seconds: i64,
+    /// customerRecover requests per email per recover window (mail bombing one inbox).
+    pub recover_per_email: u32,
+    /// customerCreate attempts per client IP and per email, per window.
+    pub signup_per_ip: u32,
+    pub signup_per_email: u32,
+    pub signup_window_seconds: i64,
 }
 
 impl Default for ThrottleConfig {
@@ -166,6 +172,10 @@ impl Default for ThrottleConfig {
             login_backoff_max_seconds: 15 * 60,
             login_failures_per_ip: 100,
             login_ip_window_seconds: 15 * 60,
+            recover_per_email: 5,
+            signup_per_ip: 30,
+            signup_per_email: 5,
+            signup_window_seconds: 15 * 60,
         }
     }
 }

@@ -76,6 +76,10 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
                 reveal_unknown_email_on_recover: config.customers.reveal_unknown_email_on_recover,
                 recover_per_ip: config.throttle.recover_per_ip,
                 recover_window_seconds: config.throttle.recover_window_seconds,
+                recover_per_email: config.throttle.recover_per_email,
+                signup_per_ip: config.throttle.signup_per_ip,
+                signup_per_email: config.throttle.signup_per_email,
+                signup_window_seconds: config.throttle.signup_window_seconds,
                 login: accounts::LoginThrottle {
                     free_failures: config.throttle.login_free_failures,
                     backoff_base_seconds: config.throttle.login_backoff_base_seconds,

@@ -32,8 +32,25 @@ impl Accounts {
     /// Creates an enabled customer who can log in at once. Every invalid field is reported;
     /// the unique indexes decide who wins when two sign-ups race for one email.
     #[tracing::instrument(skip_all)]
-    pub async fn sign_up(&self, input: SignUp) -> Result<CustomerRecord, AccountError> {
+    pub async fn sign_up(
+        &self,
+        input: SignUp,
+        client_ip: Option<std::net::IpAddr>,
+    ) -> Result<CustomerRecord, AccountError> {
         let inner = &self.inner;
+        let ip = client_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        let limits = &inner.lifecycle;
+        self.throttle(
+            &[
+                (format!("signup:ip:{ip}"), limits.signup_per_ip),
+                (
+                    format!("signup:email:{}", input.email.trim().to_lowercase()),
+                    limits.signup_per_email,
+                ),
+            ],
+            limits.signup_window_seconds,
+        )
+        .await?;
         let mut problems = Problems::default();
         let first_name = problems.check(parse_name(
             input.first_name.as_deref().unwrap_or(""),

@@ -14,7 +14,7 @@ use crate::domain::names::{NameKind, parse_name};
 use crate::domain::password::Password;
 use crate::domain::problem::{ErrorCode, Problem, Problems};
 use crate::store::customers::{self, CustomerRecord, CustomerState, NewCustomer};
-use crate::store::{access_tokens, guards, outbox};
+use crate::store::{access_tokens, outbox};
 
 /// What a token failure looks like to the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,21 +123,17 @@ impl Accounts {
     ) -> Result<(), AccountError> {
         let inner = &self.inner;
         let ip = client_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-        let txn = inner.db.begin_write().await?;
-        let hits = guards::hit(
-            &txn,
-            &format!("recover:ip:{ip}"),
-            now(),
-            inner.lifecycle.recover_window_seconds,
+        let key = email.trim().to_lowercase();
+        let limits = &inner.lifecycle;
+        self.throttle(
+            &[
+                (format!("recover:ip:{ip}"), limits.recover_per_ip),
+                (format!("recover:email:{key}"), limits.recover_per_email),
+            ],
+            limits.recover_window_seconds,
         )
         .await?;
-        if hits > inner.lifecycle.recover_per_ip as i32 {
-            txn.commit().await?;
-            return Err(AccountError::Throttled {
-                retry_after_seconds: inner.lifecycle.recover_window_seconds,
-            });
-        }
-        let key = email.trim().to_lowercase();
+        let txn = inner.db.begin_write().await?;
         if inner.lifecycle.reveal_unknown_email_on_recover {
             let found = customers::find_by_email_key(&txn, inner.shop_id, &key).await?;
             if found.is_none_or(|c| c.state != CustomerState::Enabled) {

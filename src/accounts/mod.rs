@@ -25,6 +25,32 @@ pub use hasher::Hasher;
 pub use lifecycle::TokenFailure;
 pub use mail_jobs::{Delivery, MailContent, MailPurpose};
 pub use operator::{CustomerExport, CustomerSummary};
+
+impl Accounts {
+    /// Counts one request against each `(key, limit)` in a fixed window; the first limit passed
+    /// refuses it with the time left in the window.
+    pub(crate) async fn throttle(
+        &self,
+        checks: &[(String, u32)],
+        window: i64,
+    ) -> Result<(), AccountError> {
+        let now = now();
+        let txn = self.inner.db.begin_write().await?;
+        let mut refused = false;
+        for (key, limit) in checks {
+            let hits = crate::store::guards::hit(&txn, key, now, window).await?;
+            refused |= hits > i32::try_from(*limit).unwrap_or(i32::MAX);
+        }
+        txn.commit().await?;
+        if refused {
+            let window = window.max(1);
+            return Err(AccountError::Throttled {
+                retry_after_seconds: window - now.rem_euclid(window),
+            });
+        }
+        Ok(())
+    }
+}
 pub use profile::{ProfileUpdate, ProfileUpdated};
 pub use sessions::{DeletedToken, IssuedToken};
 pub use storefront_access::StorefrontAccess;
@@ -61,7 +87,11 @@ pub struct LifecycleSettings {
     pub reset_ttl_seconds: i64,
     pub reveal_unknown_email_on_recover: bool,
     pub recover_per_ip: u32,
+    pub recover_per_email: u32,
     pub recover_window_seconds: i64,
+    pub signup_per_ip: u32,
+    pub signup_per_email: u32,
+    pub signup_window_seconds: i64,
     pub login: LoginThrottle,
 }
 

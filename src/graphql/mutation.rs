@@ -128,7 +128,10 @@ impl SessionMutation {
             phone: input.phone,
             accepts_marketing: input.accepts_marketing,
         };
-        match accounts.sign_up(sign_up).await {
+        let client_ip = ctx
+            .data_opt::<super::RequestContext>()
+            .and_then(|r| r.client_ip);
+        match accounts.sign_up(sign_up, client_ip).await {
             Ok(customer) => Ok(Some(CustomerCreatePayload::new(
                 Some(Customer(customer)),
                 UserErrors::default(),
@@ -137,6 +140,12 @@ impl SessionMutation {
                 None,
                 UserErrors::from_problems("input", problems),
             ))),
+            Err(AccountError::Throttled {
+                retry_after_seconds,
+            }) => {
+                crate::metrics::throttled("signup");
+                Err(super::lifecycle_mutations::throttled(retry_after_seconds))
+            }
             Err(other) => Err(access::internal(ctx, other)),
         }
     }

@@ -190,3 +190,43 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_throttled() {
     }
     assert!(throttled(&login_via("192.0.2.10", "203.0.113.2").await.json()).is_some());
 }
+
+#[tokio::test]
+async fn sign_ups_and_recoveries_are_throttled_per_ip_and_per_email() {
+    use crate::support::CREATE;
+    let app = TestApp::spawn_with(|config| {
+        config.throttle.signup_per_email = 2;
+        config.throttle.signup_per_ip = 4;
+        config.throttle.recover_per_email = 2;
+    })
+    .await;
+    let create = |email: &str| {
+        app.graphql(
+            CREATE,
+            json!({ "input": { "email": email, "password": PASSWORD } }),
+        )
+    };
+    // Per email: the third attempt for one address is refused (even a TAKEN answer counts).
+    assert!(create("one@example.com").await["data"]["customerCreate"]["customer"].is_object());
+    assert_eq!(
+        create("ONE@example.com").await["data"]["customerCreate"]["customerUserErrors"][0]["code"],
+        "TAKEN"
+    );
+    assert!(throttled(&create("one@example.com").await).is_some());
+    // Per IP: four attempts in all from this address.
+    assert!(create("two@example.com").await["data"]["customerCreate"]["customer"].is_object());
+    assert!(throttled(&create("three@example.com").await).is_some());
+
+    let recover = |email: &str| {
+        app.graphql(
+            "mutation($e: String!) { customerRecover(email: $e) { customerUserErrors { code } } }",
+            json!({ "e": email }),
+        )
+    };
+    assert_eq!(throttled(&recover("inbox@example.com").await), None);
+    assert_eq!(throttled(&recover("inbox@example.com").await), None);
+    assert!(
+        throttled(&recover("Inbox@Example.com").await).is_some(),
+        "one inbox is not mail-bombed"
+    );
+}
