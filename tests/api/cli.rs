@@ -416,3 +416,164 @@ async fn operators_see_and_retry_the_mail_outbox_and_run_doctor() {
     );
     drop(smtp);
 }
+
+#[tokio::test]
+async fn no_secret_reaches_a_log_line_or_the_database_even_at_trace_level() {
+    use std::io::Read;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db_file = dir.path().join("sweep.db");
+    let multipass_secret = "sweep-multipass-secret";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_storefront"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", db_file.display()),
+        )
+        .env("STOREFRONT_DATA_DIR", dir.path().join("data"))
+        .env("STOREFRONT_MULTIPASS_SECRET", multipass_secret)
+        .env("STOREFRONT_PASSWORD__HASH__MEMORY_KIB", "8")
+        .env("STOREFRONT_PASSWORD__HASH__ITERATIONS", "1")
+        .env("STOREFRONT_MAIL__POLL_INTERVAL_MS", "50")
+        .env("RUST_LOG", "trace")
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let logs = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut guard = Server(child);
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(
+        guard.stdout.take().expect("stdout"),
+    ));
+    let address = lines
+        .next()
+        .and_then(Result::ok)
+        .and_then(|l| {
+            l.strip_prefix("storefront is listening on http://")
+                .map(str::to_owned)
+        })
+        .expect("address");
+    let _ = lines.next();
+    let storefront = lines
+        .next()
+        .and_then(Result::ok)
+        .and_then(|l| {
+            l.strip_prefix("A public storefront access token was created for this shop: ")
+                .map(str::to_owned)
+        })
+        .expect("token");
+    std::thread::spawn(move || lines.for_each(drop));
+    let call = |query: String| {
+        let response = post(
+            &address,
+            &storefront,
+            &serde_json::json!({ "query": query }),
+        );
+        let body = response
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        serde_json::from_str::<serde_json::Value>(&body).unwrap_or_else(|_| panic!("{response}"))
+    };
+
+    let (first, second, third) = (
+        "first-Secret-pw-123",
+        "second-Secret-pw-456",
+        "third-Secret-pw-789",
+    );
+    call(format!(
+        "mutation {{ customerCreate(input: {{email: \"sweep@example.com\", password: \"{first}\"}}) {{ customer {{ id }} }} }}"
+    ));
+    let login = call(format!(
+        "mutation {{ customerAccessTokenCreate(input: {{email: \"sweep@example.com\", password: \"{first}\"}}) {{ customerAccessToken {{ accessToken }} }} }}"
+    ));
+    let token = login["data"]["customerAccessTokenCreate"]["customerAccessToken"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let update = call(format!(
+        "mutation {{ customerUpdate(customerAccessToken: \"{token}\", customer: {{password: \"{second}\"}}) {{ customerAccessToken {{ accessToken }} }} }}"
+    ));
+    let rotated = update["data"]["customerUpdate"]["customerAccessToken"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    call("mutation { customerRecover(email: \"sweep@example.com\") { customerUserErrors { code } } }".to_owned());
+    let mail_dir = dir.path().join("data").join("mail");
+    let mut message = String::new();
+    for _ in 0..100 {
+        if let Some(entry) = std::fs::read_dir(&mail_dir)
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(Result::ok)
+        {
+            message = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            if !message.is_empty() {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let reset_url = crate::smtp::link(&message, "reset");
+    let reset_token = reset_url.rsplit('/').next().expect("token").to_owned();
+    let reset = call(format!(
+        "mutation {{ customerResetByUrl(resetUrl: \"{reset_url}\", password: \"{third}\") {{ customerAccessToken {{ accessToken }} }} }}"
+    ));
+    let after_reset = reset["data"]["customerResetByUrl"]["customerAccessToken"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let multipass = storefront::domain::multipass::encode(
+        &storefront::domain::multipass::MultipassKeys::new(multipass_secret),
+        &serde_json::json!({ "email": "sso-sweep@example.com", "created_at": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).expect("time") }),
+    );
+    let signed = call(format!(
+        "mutation {{ customerAccessTokenCreateWithMultipass(multipassToken: \"{multipass}\") {{ customerAccessToken {{ accessToken }} }} }}"
+    ));
+    let sso_token = signed["data"]["customerAccessTokenCreateWithMultipass"]["customerAccessToken"]
+        ["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+
+    drop(guard);
+    let logs = logs.join().expect("logs");
+    assert!(logs.len() > 1_000, "trace logging ran");
+    // The sweep sees what is there: the (not secret) email is in the database and the logs
+    // carry the request spans.
+    let email = b"sweep@example.com";
+    let mut stored = std::fs::read(&db_file).unwrap_or_default();
+    stored.extend(std::fs::read(dir.path().join("sweep.db-wal")).unwrap_or_default());
+    let secrets = [
+        ("a password", first.to_owned()),
+        ("a changed password", second.to_owned()),
+        ("a reset password", third.to_owned()),
+        ("an access token", token),
+        ("a rotated access token", rotated),
+        ("a token from a reset", after_reset),
+        ("a Multipass access token", sso_token),
+        ("a reset link's token", reset_token),
+        ("a Multipass token", multipass),
+    ];
+    assert!(
+        stored.windows(email.len()).any(|w| w == email),
+        "the database was read"
+    );
+    assert!(logs.contains("request finished"));
+    for (what, secret) in &secrets {
+        assert!(!logs.contains(secret.as_str()), "{what} is in the logs");
+        let bytes = secret.as_bytes();
+        assert!(
+            !stored.windows(bytes.len()).any(|w| w == bytes),
+            "{what} is in the database"
+        );
+    }
+}
