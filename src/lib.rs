@@ -64,6 +64,7 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
         hasher,
         AccountsSettings {
             shop_id: config.shop.id,
+            shop_name: config.shop.name.clone(),
             password_policy: config.password_policy(),
             token_ttl_seconds: config.customer_tokens.ttl_seconds,
             max_addresses_per_customer: config.customers.max_addresses,

@@ -62,7 +62,11 @@ impl Accounts {
         ));
         let email = problems.check(Email::parse(&input.email));
         let phone = problems.check(parse_phone(input.phone.as_deref().unwrap_or("")));
-        let password = problems.check(Password::parse(&input.password, &inner.password_policy));
+        let password = problems.check(Password::parse_in_context(
+            &input.password,
+            &inner.password_policy,
+            self.password_context(&input.email),
+        ));
         let (Some(first_name), Some(last_name), Some(email), Some(phone), Some(password)) =
             (first_name, last_name, email, phone, password)
         else {

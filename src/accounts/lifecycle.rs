@@ -208,8 +208,12 @@ impl Accounts {
         {
             return Err(invalid());
         }
-        let password = Password::parse(password, &inner.password_policy)
-            .map_err(|problem| AccountError::Invalid(vec![problem]))?;
+        let password = Password::parse_in_context(
+            password,
+            &inner.password_policy,
+            self.password_context(&customer.email),
+        )
+        .map_err(|problem| AccountError::Invalid(vec![problem]))?;
         let password_hash = inner.hasher.hash(password).await?;
 
         let txn = inner.db.begin_write().await?;

@@ -68,6 +68,7 @@ struct Inner {
     db: Database,
     hasher: Hasher,
     shop_id: i64,
+    shop_name: String,
     password_policy: PasswordPolicy,
     token_ttl_seconds: i64,
     max_addresses_per_customer: u64,
@@ -109,6 +110,7 @@ pub struct LoginThrottle {
 
 pub struct AccountsSettings {
     pub shop_id: i64,
+    pub shop_name: String,
     pub password_policy: PasswordPolicy,
     pub token_ttl_seconds: i64,
     pub max_addresses_per_customer: u64,
@@ -125,6 +127,7 @@ impl Accounts {
                 db,
                 hasher,
                 shop_id: settings.shop_id,
+                shop_name: settings.shop_name,
                 password_policy: settings.password_policy,
                 token_ttl_seconds: settings.token_ttl_seconds,
                 max_addresses_per_customer: settings.max_addresses_per_customer,
@@ -141,5 +144,18 @@ impl Accounts {
 
     pub fn database(&self) -> &Database {
         &self.inner.db
+    }
+}
+
+impl Accounts {
+    /// What a new password of this customer must not be built on.
+    pub(crate) fn password_context<'a>(
+        &'a self,
+        email: &'a str,
+    ) -> crate::domain::password::PasswordContext<'a> {
+        crate::domain::password::PasswordContext {
+            email: Some(email),
+            shop_name: Some(&self.inner.shop_name),
+        }
     }
 }

@@ -83,7 +83,11 @@ impl Accounts {
         let password = match &update.password {
             None => Some(None),
             Some(raw) => problems
-                .check(Password::parse(raw, &inner.password_policy))
+                .check(Password::parse_in_context(
+                    raw,
+                    &inner.password_policy,
+                    self.password_context(update.email.as_deref().unwrap_or(&current.email)),
+                ))
                 .map(Some),
         };
         let (Some(first_name), Some(last_name), Some(phone), Some(email), Some(password)) =

@@ -1,6 +1,9 @@
 //! The password policy. Length is counted in characters, nothing is truncated, and there are no
 //! composition rules (NIST SP 800-63B). Shopify's own policy (5..40) is one setting away.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +24,20 @@ impl Default for PasswordPolicy {
             max_length: 256,
         }
     }
+}
+
+/// Passwords from leaked lists (see `assets/passwords/README.md`), lower-cased.
+static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../assets/passwords/common.txt")
+        .lines()
+        .collect()
+});
+
+/// Words a password must not be built on: the customer's email and the shop's name.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PasswordContext<'a> {
+    pub email: Option<&'a str>,
+    pub shop_name: Option<&'a str>,
 }
 
 /// A password that satisfies the policy. Its `Debug` never shows the value.
@@ -71,6 +88,56 @@ impl Password {
             ));
         }
         Ok(Self(SecretString::from(raw)))
+    }
+
+    /// The policy, then what makes a password easy to guess: a leaked one, or one built on the
+    /// customer's email or the shop's name (NIST SP 800-63B, 3.1.1.2).
+    pub fn parse_in_context(
+        raw: &str,
+        policy: &PasswordPolicy,
+        context: PasswordContext<'_>,
+    ) -> Result<Self, Problem> {
+        let password = Self::parse(raw, policy)?;
+        let lower = raw.to_lowercase();
+        if COMMON.contains(lower.as_str()) {
+            return Err(Problem::new(
+                FIELD,
+                ErrorCode::Invalid,
+                "Password is too common: choose one that is harder to guess",
+            ));
+        }
+        let local_part = context
+            .email
+            .and_then(|e| e.split('@').next())
+            .map(str::to_lowercase);
+        if local_part.is_some_and(|local| local.chars().count() >= 4 && lower.contains(&local)) {
+            return Err(Problem::new(
+                FIELD,
+                ErrorCode::Invalid,
+                "Password must not contain your email address",
+            ));
+        }
+        let shop: String = context
+            .shop_name
+            .unwrap_or_default()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if shop.chars().count() >= 4
+            && lower
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .contains(&shop)
+        {
+            return Err(Problem::new(
+                FIELD,
+                ErrorCode::Invalid,
+                "Password must not contain the shop's name",
+            ));
+        }
+        Ok(password)
     }
 
     /// A password as typed at login: never validated against the policy (the policy may have
@@ -135,6 +202,41 @@ mod tests {
         let policy = PasswordPolicy::default();
         assert!(Password::parse("ééééééé", &policy).is_err());
         assert!(Password::parse("éééééééé", &policy).is_ok());
+    }
+
+    #[test]
+    fn common_and_contextual_passwords_are_refused() {
+        let policy = PasswordPolicy::default();
+        let context = PasswordContext {
+            email: Some("Grace.Hopper@example.com"),
+            shop_name: Some("Blue Harbour"),
+        };
+        let message = |raw: &str| {
+            Password::parse_in_context(raw, &policy, context)
+                .err()
+                .map(|p| p.message)
+        };
+        assert_eq!(
+            message("Password123").as_deref(),
+            Some("Password is too common: choose one that is harder to guess")
+        );
+        assert_eq!(
+            message("qwertyuiop").as_deref(),
+            Some("Password is too common: choose one that is harder to guess")
+        );
+        assert_eq!(
+            message("my-grace.hopper-pw").as_deref(),
+            Some("Password must not contain your email address")
+        );
+        assert_eq!(
+            message("BlueHarbour2026").as_deref(),
+            Some("Password must not contain the shop's name")
+        );
+        assert_eq!(message("correct-horse-battery"), None);
+        assert!(
+            Password::parse_in_context("short", &policy, context).is_err(),
+            "the policy still applies"
+        );
     }
 
     #[test]

@@ -463,7 +463,7 @@ async fn mail_committed_before_a_stop_is_sent_after_the_restart() {
     let reset = app
         .graphql(
             RESET_BY_URL,
-            json!({ "url": url, "password": "after-the-crash" }),
+            json!({ "url": url, "password": "survived-a-restart-1" }),
         )
         .await;
     assert!(

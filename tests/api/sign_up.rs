@@ -282,3 +282,36 @@ async fn names_are_trimmed_and_blank_names_are_null() {
     assert_eq!(payload["customer"]["lastName"], Value::Null);
     assert_eq!(payload["customer"]["displayName"], "Grace");
 }
+
+#[tokio::test]
+async fn leaked_and_guessable_passwords_are_refused_with_a_reason() {
+    let app = TestApp::spawn_with(|config| config.shop.name = "Blue Harbour".to_owned()).await;
+    for (email, password, message) in [
+        (
+            "weak@example.com",
+            "password123",
+            "Password is too common: choose one that is harder to guess",
+        ),
+        (
+            "grace.hopper@example.com",
+            "GRACE.HOPPER-rules",
+            "Password must not contain your email address",
+        ),
+        (
+            "shopper@example.com",
+            "blue harbour 2026",
+            "Password must not contain the shop's name",
+        ),
+    ] {
+        let payload = create(&app, json!({ "email": email, "password": password })).await;
+        assert_eq!(
+            errors(&payload),
+            vec![(
+                json!(["input", "password"]),
+                "INVALID".to_owned(),
+                message.to_owned()
+            )],
+            "{password}"
+        );
+    }
+}
