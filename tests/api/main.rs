@@ -22,6 +22,7 @@ mod pagination;
 mod profile;
 mod real_clients;
 mod schema_file;
+mod security;
 mod sign_in;
 mod sign_up;
 mod smtp;
