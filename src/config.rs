@@ -236,6 +236,10 @@ pub struct CustomersConfig {
     /// Shopify's answer to customerRecover for an unknown email ("Could not find customer"),
     /// which tells anyone whether an account exists. Off by default.
     pub reveal_unknown_email_on_recover: bool,
+    /// Strict sign-up: `customerCreate` with an email that already has an account answers as
+    /// if it had worked (nothing is created) and emails the owner instead of answering TAKEN,
+    /// so the sign-up form cannot tell anyone who has an account. Off by default (Shopify's).
+    pub uniform_sign_up: bool,
 }
 
 impl Default for CustomersConfig {
@@ -246,6 +250,7 @@ impl Default for CustomersConfig {
             activation_ttl_seconds: 30 * 24 * 60 * 60,
             reset_ttl_seconds: 24 * 60 * 60,
             reveal_unknown_email_on_recover: false,
+            uniform_sign_up: false,
         }
     }
 }

@@ -75,6 +75,7 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
                 activation_ttl_seconds: config.customers.activation_ttl_seconds,
                 reset_ttl_seconds: config.customers.reset_ttl_seconds,
                 reveal_unknown_email_on_recover: config.customers.reveal_unknown_email_on_recover,
+                uniform_sign_up: config.customers.uniform_sign_up,
                 recover_per_ip: config.throttle.recover_per_ip,
                 recover_window_seconds: config.throttle.recover_window_seconds,
                 recover_per_email: config.throttle.recover_per_email,

@@ -1,5 +1,6 @@
 //! Signing up.
 
+use super::lifecycle::KIND_ACCOUNT_EXISTS;
 use super::{AccountError, Accounts, now};
 use crate::domain::email::Email;
 use crate::domain::ids::new_id;
@@ -82,7 +83,8 @@ impl Accounts {
             phone.as_deref(),
         )
         .await?;
-        if email_is_taken {
+        let uniform = inner.lifecycle.uniform_sign_up;
+        if email_is_taken && !uniform {
             problems.push(email_taken());
         }
         if phone_is_taken {
@@ -92,30 +94,36 @@ impl Accounts {
             return Err(AccountError::Invalid(problems.into_vec()));
         }
 
+        // Hashed whether or not the email is free: the strict mode's answer for a taken email
+        // must take as long as a real sign-up.
         let password_hash = inner.hasher.hash(password).await?;
+        let new_customer = NewCustomer {
+            id: new_id(),
+            shop_id: inner.shop_id,
+            email: email.as_str().to_owned(),
+            email_key,
+            phone,
+            first_name,
+            last_name,
+            accepts_marketing: input.accepts_marketing.unwrap_or(false),
+            state: CustomerState::Enabled,
+            password_hash: Some(password_hash),
+            now: now(),
+        };
+        if email_is_taken {
+            return self.answer_taken_email_uniformly(new_customer).await;
+        }
         let txn = inner.db.begin_write().await?;
-        let created = customers::insert(
-            &txn,
-            NewCustomer {
-                id: new_id(),
-                shop_id: inner.shop_id,
-                email: email.as_str().to_owned(),
-                email_key,
-                phone,
-                first_name,
-                last_name,
-                accepts_marketing: input.accepts_marketing.unwrap_or(false),
-                state: CustomerState::Enabled,
-                password_hash: Some(password_hash),
-                now: now(),
-            },
-        )
-        .await;
+        let created = customers::insert(&txn, new_customer.clone()).await;
         match created {
             Ok(customer) => {
                 txn.commit().await?;
                 tracing::info!(customer_id = customer.id, "customer signed up");
                 Ok(customer)
+            }
+            Err(StoreError::Taken(UniqueKey::CustomerEmail)) if uniform => {
+                drop(txn);
+                self.answer_taken_email_uniformly(new_customer).await
             }
             Err(StoreError::Taken(UniqueKey::CustomerEmail)) => {
                 Err(AccountError::Invalid(vec![email_taken()]))
@@ -125,5 +133,22 @@ impl Accounts {
             }
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// The strict sign-up mode, for an email that already has an account: the answer a new
+    /// account would get (a customer that is never stored), while the owner gets an email
+    /// saying so, with a link to choose a new password in case they forgot theirs.
+    async fn answer_taken_email_uniformly(
+        &self,
+        attempted: NewCustomer,
+    ) -> Result<CustomerRecord, AccountError> {
+        let inner = &self.inner;
+        let txn = inner.db.begin_write().await?;
+        self.enqueue_mail(&txn, KIND_ACCOUNT_EXISTS, None, &attempted.email_key, None)
+            .await?;
+        txn.commit().await?;
+        inner.outbox_signal.notify_one();
+        tracing::info!("sign-up with an email that has an account: the owner is told by email");
+        Ok(attempted.unsaved())
     }
 }

@@ -28,6 +28,9 @@ pub enum TokenFailure {
 pub const KIND_ACTIVATION: &str = "activation";
 pub const KIND_RESET: &str = "reset";
 pub const KIND_RECOVER: &str = "recover";
+/// A sign-up with the email of an existing account, in the strict sign-up mode: the owner is
+/// told, with a reset link made when the message is sent (as for a recovery).
+pub const KIND_ACCOUNT_EXISTS: &str = "account_exists";
 
 impl Accounts {
     /// Invites a customer (the operator's CLI): the customer exists, disabled, until they follow

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use super::lifecycle::{KIND_ACTIVATION, KIND_RECOVER, KIND_RESET};
+use super::lifecycle::{KIND_ACCOUNT_EXISTS, KIND_ACTIVATION, KIND_RECOVER, KIND_RESET};
 use super::{AccountError, Accounts, now};
 use crate::domain::account_tokens::{Purpose, TokenClaims, account_url, new_security_stamp, sign};
 use crate::store::customers::{self, CustomerState};
@@ -16,6 +16,8 @@ use crate::store::outbox::{self, OutboxMessage};
 pub enum MailPurpose {
     Activation,
     Reset,
+    /// Someone signed up with the email of an existing account (strict sign-up mode).
+    AccountExists,
 }
 
 /// A message ready to render and send.
@@ -62,7 +64,9 @@ impl Accounts {
         if !outbox::claim(&txn, message.id, now, now + CLAIM_SECONDS).await? {
             return Ok(None);
         }
-        let (kind, customer_id, claims) = if message.kind == KIND_RECOVER {
+        let needs_reset_token = message.payload.is_none()
+            && (message.kind == KIND_RECOVER || message.kind == KIND_ACCOUNT_EXISTS);
+        let (kind, customer_id, claims) = if needs_reset_token {
             // The reset token is made now, once: a retry sends the same link.
             let customer =
                 customers::find_by_email_key(&txn, inner.shop_id, &message.recipient).await?;
@@ -93,8 +97,13 @@ impl Accounts {
             .await?;
             let payload =
                 serde_json::to_string(&claims).map_err(|e| AccountError::Internal(Box::new(e)))?;
-            outbox::set_content(&txn, message.id, KIND_RESET, customer.id, &payload).await?;
-            (KIND_RESET.to_owned(), Some(customer.id), Some(claims))
+            let kind = if message.kind == KIND_RECOVER {
+                KIND_RESET
+            } else {
+                KIND_ACCOUNT_EXISTS
+            };
+            outbox::set_content(&txn, message.id, kind, customer.id, &payload).await?;
+            (kind.to_owned(), Some(customer.id), Some(claims))
         } else {
             let claims = message
                 .payload
@@ -114,6 +123,7 @@ impl Accounts {
         let (purpose, mail_purpose) = match kind.as_str() {
             KIND_ACTIVATION => (Purpose::Activate, MailPurpose::Activation),
             KIND_RESET => (Purpose::Reset, MailPurpose::Reset),
+            KIND_ACCOUNT_EXISTS => (Purpose::Reset, MailPurpose::AccountExists),
             other => {
                 return Err(AccountError::Internal(
                     format!("unknown mail kind {other}").into(),

@@ -87,6 +87,7 @@ pub struct LifecycleSettings {
     pub activation_ttl_seconds: i64,
     pub reset_ttl_seconds: i64,
     pub reveal_unknown_email_on_recover: bool,
+    pub uniform_sign_up: bool,
     pub recover_per_ip: u32,
     pub recover_per_email: u32,
     pub recover_window_seconds: i64,

@@ -1,6 +1,7 @@
 //! The texts of account emails: built-in plain-text and HTML templates, each replaceable by a
 //! file of the same name in `mail.templates_dir`. Placeholders: `{{shop_name}}`, `{{url}}`,
-//! `{{first_name}}` (HTML-escaped in the HTML templates).
+//! `{{first_name}}` (HTML-escaped in the HTML templates). Files: `activation`, `reset` and
+//! `account_exists` (strict sign-up mode), each `.txt` and `.html`.
 
 use std::path::Path;
 
@@ -42,6 +43,27 @@ const RESET_HTML: &str = "<!doctype html>
 </body></html>
 ";
 
+const ACCOUNT_EXISTS_TXT: &str = "Hi {{first_name}},
+
+Someone, maybe you, tried to create a {{shop_name}} account with this email address. You already
+have one, so nothing was created and nothing has changed.
+
+If you forgot your password, choose a new one here:
+
+{{url}}
+
+The link works once. If it was not you, ignore this email.
+";
+
+const ACCOUNT_EXISTS_HTML: &str = "<!doctype html>
+<html><body>
+<p>Hi {{first_name}},</p>
+<p>Someone, maybe you, tried to create a {{shop_name}} account with this email address. You already have one, so nothing was created and nothing has changed.</p>
+<p>If you forgot your password, <a href=\"{{url}}\">choose a new one</a>.</p>
+<p>The link works once. If it was not you, ignore this email.</p>
+</body></html>
+";
+
 pub struct Template {
     subject: String,
     text: String,
@@ -51,6 +73,7 @@ pub struct Template {
 pub struct Templates {
     activation: Template,
     reset: Template,
+    account_exists: Template,
 }
 
 pub struct Rendered {
@@ -79,6 +102,11 @@ impl Templates {
                 text: read("reset.txt", RESET_TXT)?,
                 html: read("reset.html", RESET_HTML)?,
             },
+            account_exists: Template {
+                subject: "You already have a {{shop_name}} account".to_owned(),
+                text: read("account_exists.txt", ACCOUNT_EXISTS_TXT)?,
+                html: read("account_exists.html", ACCOUNT_EXISTS_HTML)?,
+            },
         })
     }
 
@@ -92,6 +120,7 @@ impl Templates {
         let template = match purpose {
             MailPurpose::Activation => &self.activation,
             MailPurpose::Reset => &self.reset,
+            MailPurpose::AccountExists => &self.account_exists,
         };
         let first_name = first_name.filter(|n| !n.is_empty()).unwrap_or("there");
         let fill = |text: &str, escape: bool| {

@@ -94,6 +94,7 @@ impl From<customer::Model> for CustomerRecord {
     }
 }
 
+#[derive(Clone)]
 pub struct NewCustomer {
     pub id: i64,
     pub shop_id: i64,
@@ -106,6 +107,31 @@ pub struct NewCustomer {
     pub state: CustomerState,
     pub password_hash: Option<String>,
     pub now: i64,
+}
+
+impl NewCustomer {
+    /// The record `insert` would return, without writing it: the strict sign-up mode answers
+    /// with it when the email already has an account.
+    pub fn unsaved(self) -> CustomerRecord {
+        CustomerRecord {
+            id: self.id,
+            email: self.email,
+            phone: self.phone,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            accepts_marketing: self.accepts_marketing,
+            state: self.state,
+            password_hash: None,
+            tags: Vec::new(),
+            created_at: self.now,
+            updated_at: self.now,
+            default_address_id: None,
+            security_stamp: String::new(),
+            activation_nonce_hash: None,
+            reset_nonce_hash: None,
+            multipass_identifier: None,
+        }
+    }
 }
 
 pub async fn insert(

@@ -585,3 +585,128 @@ async fn the_database_never_holds_a_usable_reset_link() {
         }
     }
 }
+
+/// The strict sign-up mode: a taken email gets the same shape of answer as a free one, nothing is
+/// stored or changed, and the owner is emailed a reset link instead.
+#[tokio::test]
+async fn strict_sign_up_answers_a_taken_email_like_a_free_one_and_emails_the_owner() {
+    let smtp = SmtpServer::start();
+    let port = smtp.port;
+    let app = TestApp::spawn_with(|config| {
+        config.mail.smtp = Some(smtp_on(port));
+        config.shop.domain = "shop.example.com".to_owned();
+        config.shop.name = "Example Shop".to_owned();
+        config.customers.uniform_sign_up = true;
+    })
+    .await;
+    let owner_token = app.signed_in_customer("owner@example.com").await;
+    let sign_up = |email: &'static str| {
+        app.graphql(
+            crate::support::CREATE,
+            json!({ "input": { "email": email, "password": "an-attacker-password", "firstName": "Eve" } }),
+        )
+    };
+    let taken = sign_up("Owner@Example.com").await;
+    let free = sign_up("newcomer@example.com").await;
+    let shape = |response: &Value| {
+        let payload = &response["data"]["customerCreate"];
+        (
+            payload["customerUserErrors"].clone(),
+            payload["userErrors"].clone(),
+            payload["customer"]["firstName"].clone(),
+            payload["customer"]["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("gid://shopify/Customer/")),
+        )
+    };
+    assert_eq!(shape(&taken), shape(&free), "{taken} vs {free}");
+    assert_eq!(
+        shape(&taken),
+        (json!([]), json!([]), json!("Eve"), true),
+        "{taken}"
+    );
+    // Nothing changed for the owner: same session, same name, the old password still works.
+    let owner = app.graphql(READ, json!({ "token": owner_token })).await;
+    assert_eq!(owner["data"]["customer"]["firstName"], "Ada", "{owner}");
+    assert!(
+        app.login("owner@example.com", PASSWORD).await["data"]["customerAccessTokenCreate"]
+            ["customerAccessToken"]
+            .is_object()
+    );
+    assert!(
+        app.login("owner@example.com", "an-attacker-password").await["data"]
+            ["customerAccessTokenCreate"]["customerAccessToken"]
+            .is_null()
+    );
+    // The owner is told, with a working reset link; the newcomer got no mail.
+    let messages = smtp.wait_for(1).await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let message = &messages[0];
+    assert!(
+        message.contains("Subject: You already have a Example Shop account"),
+        "{message}"
+    );
+    assert!(message.contains("owner@example.com"), "{message}");
+    let url = link(message, "reset");
+    let reset = app
+        .graphql(
+            RESET_BY_URL,
+            json!({ "url": url, "password": "a-brand-new-secret-9" }),
+        )
+        .await;
+    assert_eq!(
+        reset["data"]["customerResetByUrl"]["customer"]["email"],
+        "owner@example.com",
+        "{reset}"
+    );
+}
+
+#[tokio::test]
+async fn by_default_a_taken_email_is_shopify_s_taken() {
+    let app = TestApp::spawn().await;
+    app.create_customer("taken@example.com").await;
+    let again = app
+        .graphql(
+            crate::support::CREATE,
+            json!({ "input": { "email": "taken@example.com", "password": "another-password-1" } }),
+        )
+        .await;
+    assert_eq!(
+        again["data"]["customerCreate"]["customerUserErrors"],
+        json!([{ "field": ["input", "email"], "message": "Email has already been taken", "code": "TAKEN" }])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_activations_with_one_link_succeed_once() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    app.app
+        .accounts
+        .invite("race-activate@example.com", None, None)
+        .await
+        .expect("invite");
+    let url = link(&smtp.wait_for(1).await[0], "activate");
+    let attempts = (0..20).map(|i| {
+        app.graphql(
+            ACTIVATE_BY_URL,
+            json!({ "url": url, "password": format!("racing-password-{i}") }),
+        )
+    });
+    let results = join_all(attempts).await;
+    let winners: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["data"]["customerActivateByUrl"]["customerAccessToken"].is_object())
+        .collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    // Exactly the winner's password is the customer's now.
+    let winner_password = (0..20)
+        .find(|i| results[*i]["data"]["customerActivateByUrl"]["customerAccessToken"].is_object())
+        .map(|i| format!("racing-password-{i}"))
+        .expect("a winner");
+    let login = app.login("race-activate@example.com", &winner_password).await;
+    assert!(
+        login["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object(),
+        "{login}"
+    );
+}
