@@ -283,6 +283,11 @@ pub struct HttpConfig {
     /// Proxies (addresses or networks, `10.0.0.0/8`) whose `Forwarded` / `X-Forwarded-For`
     /// headers name the client; nobody else's are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long a client may take to send a request's headers, and stay idle between two
+    /// requests on one connection, in seconds (slow-header attacks).
+    pub header_read_timeout_seconds: u64,
+    /// Most connections open at once; more wait in the listen backlog.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -359,6 +364,8 @@ impl Default for HttpConfig {
             shutdown_grace_seconds: 20,
             metrics: true,
             trusted_proxies: Vec::new(),
+            header_read_timeout_seconds: 15,
+            max_connections: 10_000,
         }
     }
 }

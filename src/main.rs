@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -402,7 +401,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         listener,
         app.router,
         storefront::http::shutdown_signal(),
-        Duration::from_secs(config.http.shutdown_grace_seconds),
+        storefront::http::ServeOptions::from_config(&config.http),
     )
     .await?;
     app.accounts.database().clone().close().await;

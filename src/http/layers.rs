@@ -1,19 +1,23 @@
 //! The layers around every route. Order matters: the request id is set first so that the trace
-//! span, error answers and the response all carry the same id.
+//! span, error answers and the response all carry the same id. The guard (time limit, panics)
+//! is innermost, so that its answers still get the request id and CORS headers.
 
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::Response;
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode};
+use std::panic::AssertUnwindSafe;
 use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
+
+use axum::extract::State;
+use axum::middleware::Next;
+use futures_util::FutureExt;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::problem_response::graphql_error;
+use super::problem_response::coded_error;
 use crate::config::HttpConfig;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -49,18 +53,55 @@ pub fn apply(router: Router, config: &HttpConfig) -> Router {
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(trace)
             .layer(cors(config))
-            .layer(CatchPanicLayer::custom(|_panic| {
-                tracing::error!("a request handler panicked");
-                graphql_error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Internal error. Looks like something went wrong on our end.",
-                )
-            }))
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::REQUEST_TIMEOUT,
+            .layer(axum::middleware::from_fn_with_state(
                 Duration::from_secs(config.request_timeout_seconds),
+                guard,
             )),
     )
+}
+
+/// Bounds a request's time (reading a slow body included) and turns a panic into a 500: both
+/// answer a GraphQL error body with a code and the request id, which the log line also has.
+async fn guard(
+    State(timeout): State<Duration>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response<axum::body::Body> {
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let run = AssertUnwindSafe(next.run(request)).catch_unwind();
+    match tokio::time::timeout(timeout, run).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(panic)) => {
+            let cause = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(request_id = %request_id, cause = %cause, "a request handler panicked");
+            coded_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!(
+                    "Internal error. Looks like something went wrong on our end.\nRequest ID: {request_id} (include this in support requests)."
+                ),
+                "INTERNAL_SERVER_ERROR",
+                &request_id,
+            )
+        }
+        Err(_elapsed) => {
+            tracing::warn!(request_id = %request_id, timeout_seconds = timeout.as_secs(), "request timed out");
+            coded_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "The request took too long (a body sent too slowly, or the server is overloaded).",
+                "TIMEOUT",
+                &request_id,
+            )
+        }
+    }
 }
 
 fn cors(config: &HttpConfig) -> CorsLayer {

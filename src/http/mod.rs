@@ -12,7 +12,13 @@ mod server;
 use axum::Router;
 use axum::routing::{get, post};
 
-pub use server::{serve, shutdown_signal};
+pub use server::{ServeOptions, serve, shutdown_signal};
+
+/// The layers every route is served behind (request ids, tracing, CORS, panics to 500s,
+/// timeouts); public so that a test can put a route of its own behind exactly these.
+pub fn apply_layers(router: Router, http: &crate::config::HttpConfig) -> Router {
+    layers::apply(router, http)
+}
 
 use crate::accounts::Accounts;
 use crate::config::{Config, Environment};

@@ -16,6 +16,20 @@ pub fn graphql_error(status: StatusCode, message: impl Into<String>) -> Response
         .into_response()
 }
 
+/// `{"errors":[{"message": ..., "extensions": {"code": ..., "requestId": ...}}]}`.
+pub fn coded_error(status: StatusCode, message: &str, code: &str, request_id: &str) -> Response {
+    let body = json!({ "errors": [{
+        "message": message,
+        "extensions": { "code": code, "requestId": request_id },
+    }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
 /// Shopify's 404 body.
 pub async fn not_found() -> Response {
     (

@@ -31,7 +31,11 @@ async fn graphiql_runs_a_mutation_in_headless_chromium() {
         async move {
             let _ = stopped.await;
         },
-        Duration::from_secs(5),
+        storefront::http::ServeOptions {
+            shutdown_grace: Duration::from_secs(5),
+            header_read_timeout: Duration::from_secs(15),
+            max_connections: 100,
+        },
     ));
 
     let screenshot = root.join("target/graphiql.png");

@@ -655,8 +655,7 @@ async fn strict_sign_up_answers_a_taken_email_like_a_free_one_and_emails_the_own
         )
         .await;
     assert_eq!(
-        reset["data"]["customerResetByUrl"]["customer"]["email"],
-        "owner@example.com",
+        reset["data"]["customerResetByUrl"]["customer"]["email"], "owner@example.com",
         "{reset}"
     );
 }
@@ -704,7 +703,9 @@ async fn twenty_concurrent_activations_with_one_link_succeed_once() {
         .find(|i| results[*i]["data"]["customerActivateByUrl"]["customerAccessToken"].is_object())
         .map(|i| format!("racing-password-{i}"))
         .expect("a winner");
-    let login = app.login("race-activate@example.com", &winner_password).await;
+    let login = app
+        .login("race-activate@example.com", &winner_password)
+        .await;
     assert!(
         login["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object(),
         "{login}"

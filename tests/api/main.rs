@@ -25,6 +25,7 @@ mod schema_file;
 mod security;
 mod sign_in;
 mod sign_up;
+mod slow_clients;
 mod smtp;
 mod storefront_access;
 mod support;

@@ -51,7 +51,11 @@ async fn journey(client: &str) {
         async move {
             let _ = stop_rx.await;
         },
-        Duration::from_secs(5),
+        storefront::http::ServeOptions {
+            shutdown_grace: Duration::from_secs(5),
+            header_read_timeout: Duration::from_secs(15),
+            max_connections: 100,
+        },
     ));
 
     let started = Instant::now();

@@ -42,7 +42,11 @@ async fn shutdown_drains_in_flight_requests() {
         async move {
             let _ = stop_rx.await;
         },
-        Duration::from_secs(30),
+        storefront::http::ServeOptions {
+            shutdown_grace: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(15),
+            max_connections: 100,
+        },
     ));
 
     let body = json!({ "query": LOGIN, "variables": { "input": { "email": "inflight@example.com", "password": PASSWORD } } }).to_string();
