@@ -14,3 +14,6 @@ pub mod password;
 pub mod password_hash;
 pub mod phone;
 pub mod problem;
+
+#[cfg(test)]
+mod untrusted_input_properties;

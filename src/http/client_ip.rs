@@ -130,4 +130,37 @@ mod tests {
             Some(ip("127.0.0.1"))
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2_000,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Any header text: no panic; from an untrusted peer the answer is always the peer; from
+        /// a trusted one it is the peer or an address the headers really contain.
+        #[test]
+        fn forwarding_headers_of_any_shape_never_panic_or_invent_an_address(
+            forwarded in "[ -~]{0,120}",
+            x_forwarded_for in "[0-9a-f.:, \\[\\]\"]{0,120}",
+        ) {
+            let mut map = HeaderMap::new();
+            if let Ok(value) = forwarded.parse() {
+                map.insert("forwarded", value);
+            }
+            if let Ok(value) = x_forwarded_for.parse() {
+                map.insert("x-forwarded-for", value);
+            }
+            let peer = ip("10.0.0.1");
+            let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().expect("net")];
+            proptest::prop_assert_eq!(client_ip(Some(peer), &map, &[], false), Some(peer));
+            let found = client_ip(Some(peer), &map, &trusted, false).expect("an address");
+            let text = format!("{forwarded} {x_forwarded_for}");
+            proptest::prop_assert!(
+                found == peer || text.contains(&found.to_string()) || found.is_ipv6(),
+                "{found} from {text}"
+            );
+        }
+    }
 }
