@@ -230,3 +230,50 @@ async fn sign_ups_and_recoveries_are_throttled_per_ip_and_per_email() {
         "one inbox is not mail-bombed"
     );
 }
+
+/// Credential stuffing against one account from a botnet: every attempt comes from another
+/// address (through a trusted proxy), so the per-IP limit never trips; the per-account count
+/// does, at the default thresholds, and the right password from yet another address must wait
+/// as well.
+#[tokio::test]
+async fn stuffing_one_account_from_many_ips_is_throttled_per_account() {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+
+    let app = TestApp::spawn_with(|config| {
+        config.http.trusted_proxies = vec!["10.0.0.0/8".parse().expect("net")];
+    })
+    .await;
+    app.create_customer("stuffing-target@example.com").await;
+    let attempt = |bot: u32, password: &'static str| {
+        let body = json!({ "query": LOGIN, "variables": { "input": { "email": "stuffing-target@example.com", "password": password } } }).to_string();
+        let peer: SocketAddr = "10.0.0.2:40000".parse().expect("addr");
+        app.request(
+            Request::post(API_PATH)
+                .header("content-type", "application/json")
+                .header("X-Shopify-Storefront-Access-Token", app.token.clone())
+                .header(
+                    "X-Forwarded-For",
+                    format!("198.18.{}.{}", bot / 250, bot % 250 + 1),
+                )
+                .extension(ConnectInfo(peer))
+                .body(Body::from(body))
+                .expect("request"),
+        )
+    };
+    let defaults = storefront::config::Config::default().throttle;
+    let free = u32::try_from(defaults.login_free_failures).expect("count");
+    let mut refused = 0;
+    for bot in 0..50 {
+        let response = attempt(bot, "leaked-password-guess").await.json();
+        if bot < free {
+            assert_eq!(throttled(&response), None, "attempt {bot}: {response}");
+        } else if throttled(&response).is_some() {
+            refused += 1;
+        }
+    }
+    // Every attempt after the free ones was refused (the wait is longer than the run).
+    assert_eq!(refused, 50 - free);
+    let owner = attempt(999, PASSWORD).await.json();
+    assert!(throttled(&owner).is_some(), "{owner}");
+}
