@@ -135,6 +135,7 @@ async fn unknown_email_costs_as_much_as_a_wrong_password() {
         known.push(started.elapsed().as_secs_f64());
     }
     let (known, unknown) = (median(known), median(unknown));
+    eprintln!("median login: unknown email {unknown:.4}s, wrong password {known:.4}s");
     // Compared in one run, as a ratio: without the dummy hash an unknown email answers in a
     // fraction of the time.
     assert!(
