@@ -9,6 +9,7 @@ mod entities;
 mod error;
 pub mod guards;
 pub mod outbox;
+pub mod seed;
 pub mod storefront_tokens;
 
 pub use database::{Backend, Database};

@@ -4,13 +4,13 @@ use std::process::{Command, Output};
 
 use crate::support::fresh_database_url;
 
-struct Cli {
-    dir: tempfile::TempDir,
-    database_url: String,
+pub(crate) struct Cli {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) database_url: String,
 }
 
 impl Cli {
-    async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let database_url = fresh_database_url().await.unwrap_or_else(|| {
             format!("sqlite://{}?mode=rwc", dir.path().join("cli.db").display())
@@ -146,7 +146,7 @@ async fn serve_prints_the_first_token_answers_with_it_and_stops_on_sigterm() {
 /// Starts `storefront serve` on a free port; returns the child, its address and, on the first
 /// A server process that is killed when the test ends, however it ends: a server left running
 /// would hold the test runner's output open.
-struct Server(std::process::Child);
+pub(crate) struct Server(pub(crate) std::process::Child);
 
 impl std::ops::Deref for Server {
     type Target = std::process::Child;
@@ -169,7 +169,7 @@ impl Drop for Server {
 }
 
 /// start of a database, the storefront token it printed.
-fn serve(
+pub(crate) fn serve(
     cli: &Cli,
     extra_env: &[(&str, String)],
     first_start: bool,
@@ -217,7 +217,7 @@ fn serve(
     (Server(child), address.expect("address"), token)
 }
 
-fn post(address: &str, token: &str, body: &serde_json::Value) -> String {
+pub(crate) fn post(address: &str, token: &str, body: &serde_json::Value) -> String {
     use std::io::{Read, Write};
     let body = body.to_string();
     let mut stream = std::net::TcpStream::connect(address).expect("connect");

@@ -21,6 +21,7 @@ mod observability;
 mod pagination;
 mod profile;
 mod real_clients;
+mod scale_out;
 mod schema_file;
 mod security;
 mod sign_in;

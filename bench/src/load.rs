@@ -1,0 +1,291 @@
+//! The load generator: `concurrency` workers, each with one keep-alive connection's worth of
+//! requests in flight, for a fixed time; every request's latency goes into a histogram and
+//! every answer is checked (status 200, no GraphQL error, no user error, data present).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use hdrhistogram::Histogram;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use rand::Rng;
+use serde_json::{Value, json};
+
+pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+pub fn client(connections: usize) -> HttpClient {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(connections)
+        .build(connector)
+}
+
+pub async fn post(
+    client: &HttpClient,
+    address: &str,
+    token: &str,
+    body: &str,
+) -> anyhow::Result<(u16, Bytes)> {
+    let request = hyper::Request::post(format!("http://{address}/api/2026-04/graphql.json"))
+        .header("content-type", "application/json")
+        .header("x-shopify-storefront-access-token", token)
+        .body(Full::new(Bytes::from(body.to_owned())))?;
+    let response = client.request(request).await?;
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok((status, body))
+}
+
+/// What the scenarios need to know about the seeded database.
+pub struct Fixture {
+    pub storefront_token: String,
+    /// Access tokens of the first customers.
+    pub tokens: Vec<String>,
+    pub customers: u64,
+    pub email_prefix: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Stack,
+    Read,
+    Login,
+    Write,
+    SignUp,
+    Mixed,
+}
+
+pub struct Outcome {
+    pub requests: u64,
+    pub errors: u64,
+    pub elapsed: Duration,
+    /// Microseconds.
+    pub latency: Histogram<u64>,
+    pub first_error: Option<String>,
+}
+
+impl Outcome {
+    pub fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+    pub fn ms(&self, quantile: f64) -> f64 {
+        self.latency.value_at_quantile(quantile) as f64 / 1000.0
+    }
+    pub fn max_ms(&self) -> f64 {
+        self.latency.max() as f64 / 1000.0
+    }
+}
+
+const READ: &str = "query Account($token: String!) { customer(customerAccessToken: $token) { id email firstName lastName displayName defaultAddress { id address1 city province country zip formatted } addresses(first: 10) { nodes { id address1 address2 city province provinceCode country countryCodeV2 zip phone } } } }";
+const LOGIN: &str = "mutation Login($input: CustomerAccessTokenCreateInput!) { customerAccessTokenCreate(input: $input) { customerAccessToken { accessToken expiresAt } customerUserErrors { code field message } } }";
+const ADDRESS_CREATE: &str = "mutation AddressCreate($token: String!, $address: MailingAddressInput!) { customerAddressCreate(customerAccessToken: $token, address: $address) { customerAddress { id } customerUserErrors { code field message } } }";
+const ADDRESS_UPDATE: &str = "mutation AddressUpdate($token: String!, $id: ID!, $address: MailingAddressInput!) { customerAddressUpdate(customerAccessToken: $token, id: $id, address: $address) { customerAddress { id } customerUserErrors { code field message } } }";
+const SIGN_UP: &str = "mutation SignUp($input: CustomerCreateInput!) { customerCreate(input: $input) { customer { id } customerUserErrors { code field message } } }";
+
+/// Runs `kind` against the servers (round robin) for `duration`.
+pub async fn run(
+    kind: Kind,
+    servers: &[String],
+    fixture: &Arc<Fixture>,
+    concurrency: usize,
+    duration: Duration,
+) -> Outcome {
+    let client = client(concurrency);
+    let started = Instant::now();
+    let deadline = started + duration;
+    let sequence = Arc::new(AtomicU64::new(0));
+    let workers: Vec<_> = (0..concurrency)
+        .map(|worker| {
+            let client = client.clone();
+            let fixture = Arc::clone(fixture);
+            let servers = servers.to_vec();
+            let sequence = Arc::clone(&sequence);
+            tokio::spawn(async move {
+                let mut state = Worker {
+                    client,
+                    servers,
+                    fixture,
+                    sequence,
+                    worker,
+                    requests: 0,
+                    errors: 0,
+                    latency: histogram(),
+                    first_error: None,
+                    own_address: None,
+                };
+                while Instant::now() < deadline {
+                    state.one(kind).await;
+                }
+                state
+            })
+        })
+        .collect();
+    let mut outcome = Outcome {
+        requests: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latency: histogram(),
+        first_error: None,
+    };
+    for worker in workers {
+        if let Ok(worker) = worker.await {
+            outcome.requests += worker.requests;
+            outcome.errors += worker.errors;
+            let _ = outcome.latency.add(&worker.latency);
+            outcome.first_error = outcome.first_error.or(worker.first_error);
+        }
+    }
+    outcome.elapsed = started.elapsed();
+    outcome
+}
+
+fn histogram() -> Histogram<u64> {
+    // 1 µs to 100 s, three significant figures.
+    Histogram::new_with_bounds(1, 100_000_000, 3)
+        .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!()))
+}
+
+struct Worker {
+    client: HttpClient,
+    servers: Vec<String>,
+    fixture: Arc<Fixture>,
+    sequence: Arc<AtomicU64>,
+    worker: usize,
+    requests: u64,
+    errors: u64,
+    latency: Histogram<u64>,
+    first_error: Option<String>,
+    /// The address this worker last created, with its customer's token, for the next update.
+    own_address: Option<(String, String)>,
+}
+
+impl Worker {
+    async fn one(&mut self, kind: Kind) {
+        match kind {
+            Kind::Stack => {
+                self.send(json!({ "query": "{ __typename }" }), |v| {
+                    v["data"]["__typename"].is_string()
+                })
+                .await;
+            }
+            Kind::Read => self.read().await,
+            Kind::Login => self.login().await,
+            Kind::Write => self.write().await,
+            Kind::SignUp => self.sign_up().await,
+            Kind::Mixed => {
+                let roll = rand::thread_rng().gen_range(0..100);
+                if roll < 80 {
+                    self.read().await;
+                } else if roll < 95 {
+                    self.write().await;
+                } else {
+                    self.login().await;
+                }
+            }
+        }
+    }
+
+    fn token(&self) -> String {
+        let tokens = &self.fixture.tokens;
+        tokens[rand::thread_rng().gen_range(0..tokens.len())].clone()
+    }
+
+    async fn read(&mut self) {
+        let token = self.token();
+        self.send(
+            json!({ "query": READ, "variables": { "token": token } }),
+            |v| v["data"]["customer"]["id"].is_string(),
+        )
+        .await;
+    }
+
+    async fn login(&mut self) {
+        let n = rand::thread_rng().gen_range(0..self.fixture.customers);
+        let email = format!("{}{n}@example.com", self.fixture.email_prefix);
+        let password = self.fixture.password.clone();
+        self.send(
+            json!({ "query": LOGIN, "variables": { "input": { "email": email, "password": password } } }),
+            |v| v["data"]["customerAccessTokenCreate"]["customerAccessToken"]["accessToken"].is_string(),
+        )
+        .await;
+    }
+
+    /// Creates an address, and next time updates it (so create and update alternate).
+    async fn write(&mut self) {
+        let n = self.sequence.fetch_add(1, Ordering::Relaxed);
+        let address = json!({
+            "address1": format!("{n} Bench Street"), "city": "Toronto", "province": "ON",
+            "country": "CA", "zip": "M5V 2T6", "firstName": "Bench", "lastName": "Mark",
+        });
+        match self.own_address.take() {
+            None => {
+                let token = self.token();
+                let body = self
+                    .send(
+                        json!({ "query": ADDRESS_CREATE, "variables": { "token": token, "address": address } }),
+                        |v| v["data"]["customerAddressCreate"]["customerAddress"]["id"].is_string(),
+                    )
+                    .await;
+                let id = body.and_then(|v| {
+                    v["data"]["customerAddressCreate"]["customerAddress"]["id"]
+                        .as_str()
+                        .map(str::to_owned)
+                });
+                self.own_address = id.map(|id| (token, id));
+            }
+            Some((token, id)) => {
+                self.send(
+                    json!({ "query": ADDRESS_UPDATE, "variables": { "token": token, "id": id, "address": address } }),
+                    |v| v["data"]["customerAddressUpdate"]["customerAddress"]["id"].is_string(),
+                )
+                .await;
+            }
+        }
+    }
+
+    async fn sign_up(&mut self) {
+        let n = self.sequence.fetch_add(1, Ordering::Relaxed);
+        let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+        let email = format!("signup-{nanos}-{}-{n}@example.com", self.worker);
+        self.send(
+            json!({ "query": SIGN_UP, "variables": { "input": { "email": email, "password": "Quokka-jumps-over-7", "firstName": "New" } } }),
+            |v| v["data"]["customerCreate"]["customer"]["id"].is_string(),
+        )
+        .await;
+    }
+
+    /// Sends one request, records its latency, and counts it as an error unless `ok` holds.
+    async fn send(&mut self, body: Value, ok: impl Fn(&Value) -> bool) -> Option<Value> {
+        let server = &self.servers[self.requests as usize % self.servers.len()];
+        let body = body.to_string();
+        let started = Instant::now();
+        let answer = post(&self.client, server, &self.fixture.storefront_token, &body).await;
+        let micros = started.elapsed().as_micros().max(1) as u64;
+        let _ = self.latency.record(micros.min(100_000_000));
+        self.requests += 1;
+        let parsed = answer.as_ref().ok().and_then(|(status, bytes)| {
+            (*status == 200)
+                .then(|| serde_json::from_slice::<Value>(bytes).ok())
+                .flatten()
+        });
+        let good = parsed
+            .as_ref()
+            .is_some_and(|v| v.get("errors").is_none() && ok(v));
+        if !good {
+            self.errors += 1;
+            if self.first_error.is_none() {
+                self.first_error = Some(match &answer {
+                    Ok((status, bytes)) => format!("{status} {}", String::from_utf8_lossy(bytes)),
+                    Err(err) => err.to_string(),
+                });
+            }
+        }
+        parsed
+    }
+}

@@ -1,0 +1,326 @@
+//! `storefront-bench`: seeds a database, starts the release server as its own process (one or
+//! more instances), drives each scenario from this process for a fixed time at a fixed
+//! concurrency, and prints one table with the ceilings measured in the same run, so that the
+//! figures can be read as ratios on a shared, noisy machine. See bench/README.md.
+
+mod load;
+mod server;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Parser;
+use load::{Fixture, Kind, Outcome};
+use storefront::config::Config;
+use storefront::domain::password::Password;
+use storefront::domain::password_hash::PasswordHashing;
+use storefront::store::storefront_tokens::TokenKind;
+
+#[derive(Parser)]
+#[command(about = "Load benchmark of the storefront server")]
+struct Args {
+    /// The server binary (a release build).
+    #[arg(long, default_value = "target/release/storefront")]
+    server: PathBuf,
+    /// A PostgreSQL URL; without one, a new SQLite file in a temporary directory.
+    #[arg(long, env = "BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Customers to seed.
+    #[arg(long, default_value_t = 1_000)]
+    customers: u64,
+    /// Addresses per seeded customer.
+    #[arg(long, default_value_t = 3)]
+    addresses: u32,
+    /// Seeded customers with an access token (the `read` and `write` scenarios use them).
+    #[arg(long, default_value_t = 10_000)]
+    tokens: u64,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+    /// Requests in flight at once, in every scenario.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// Server processes sharing the database (PostgreSQL only for more than one).
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
+    /// Which scenarios, in order.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "stack,read,login,write,signup,mixed,isolation"
+    )]
+    scenarios: Vec<String>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let dir = tempfile::tempdir()?;
+    let database_url = args.database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("bench.db").display()
+        )
+    });
+    let backend = if database_url.starts_with("sqlite:") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "storefront-bench: {backend}, {} customers x {} addresses, {} s per scenario at {} connections, {} instance(s), {cores} cores",
+        args.customers, args.addresses, args.duration, args.concurrency, args.instances
+    );
+
+    // Seed, in this process, through the project's own store code.
+    let mut config = Config::default();
+    config.database_url = Some(database_url.clone());
+    config.data_dir = dir.path().join("data");
+    let params = config.password.hash;
+    let password = "bench-password-Quokka-7".to_owned();
+    let email_prefix = format!("bench{}-", time::OffsetDateTime::now_utc().unix_timestamp());
+    let db = storefront::open_database(&config)
+        .await
+        .context("opening the database")?;
+    let accounts = storefront::accounts(&config, db.clone())?;
+    let storefront_token = accounts
+        .create_storefront_token(TokenKind::Public, "bench")
+        .await?;
+    let hash = PasswordHashing::new(params)?.hash(&Password::candidate(&password))?;
+    let seeding = Instant::now();
+    let plan = storefront::store::seed::SeedPlan {
+        shop_id: config.shop.id,
+        first: 0,
+        customers: args.customers,
+        addresses_per_customer: args.addresses,
+        password_hash: hash,
+        tokens: args.tokens.min(args.customers),
+        token_ttl_seconds: config.customer_tokens.ttl_seconds,
+        email_prefix: email_prefix.clone(),
+        now: time::OffsetDateTime::now_utc().unix_timestamp(),
+    };
+    let report_every = (args.customers / 10).max(50_000);
+    let tokens = storefront::store::seed::seed(&db, &plan, |done| {
+        if done % report_every == 0 || done == args.customers {
+            eprintln!(
+                "  seeded {done} customers ({:.0} s)",
+                seeding.elapsed().as_secs_f64()
+            );
+        }
+    })
+    .await?;
+    let seed_seconds = seeding.elapsed().as_secs_f64();
+    drop(accounts);
+    db.close().await;
+    println!(
+        "seeded {} customers, {} addresses, {} tokens in {seed_seconds:.1} s",
+        args.customers,
+        args.customers * u64::from(args.addresses),
+        tokens.len()
+    );
+
+    // Throttles that would refuse a benchmark's legitimate traffic from one address are opened.
+    let env = vec![
+        (
+            "STOREFRONT_THROTTLE__SIGNUP_PER_IP",
+            "1000000000".to_owned(),
+        ),
+        (
+            "STOREFRONT_THROTTLE__LOGIN_FAILURES_PER_IP",
+            "1000000000".to_owned(),
+        ),
+        ("STOREFRONT_CUSTOMERS__MAX_ADDRESSES", "1000000".to_owned()),
+    ];
+    let mut servers = Vec::new();
+    for _ in 0..args.instances {
+        servers.push(
+            server::Server::start(
+                &args.server,
+                &dir.path().join("data"),
+                &database_url,
+                &env,
+                &storefront_token,
+            )
+            .await?,
+        );
+    }
+    let addresses: Vec<String> = servers.iter().map(|s| s.address.clone()).collect();
+    let pids: Vec<u32> = servers.iter().map(server::Server::pid).collect();
+    let startup_ms = servers[0].startup.as_secs_f64() * 1000.0;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let idle_rss: f64 = pids.iter().map(|pid| server::memory_mib(*pid).0).sum();
+
+    let fixture = Arc::new(Fixture {
+        storefront_token,
+        tokens,
+        customers: args.customers,
+        email_prefix,
+        password,
+    });
+    let duration = Duration::from_secs(args.duration);
+    let mut rows = Vec::new();
+    let mut results: std::collections::HashMap<String, Outcome> = Default::default();
+    for name in &args.scenarios {
+        let measured = Measure::start(&pids);
+        let outcome = match name.as_str() {
+            "argon2" | "stack" | "read" | "login" | "write" | "signup" | "mixed" => {
+                if name == "argon2" {
+                    continue;
+                }
+                let kind = match name.as_str() {
+                    "stack" => Kind::Stack,
+                    "read" => Kind::Read,
+                    "login" => Kind::Login,
+                    "write" => Kind::Write,
+                    "signup" => Kind::SignUp,
+                    _ => Kind::Mixed,
+                };
+                load::run(kind, &addresses, &fixture, args.concurrency, duration).await
+            }
+            "isolation" => {
+                let (read, _flood) = tokio::join!(
+                    load::run(Kind::Read, &addresses, &fixture, args.concurrency, duration),
+                    load::run(
+                        Kind::Login,
+                        &addresses,
+                        &fixture,
+                        args.concurrency,
+                        duration
+                    ),
+                );
+                read
+            }
+            other => anyhow::bail!("unknown scenario {other}"),
+        };
+        let (cpu, peak) = measured.finish(&pids);
+        if let Some(error) = &outcome.first_error {
+            eprintln!("  {name}: first error: {}", truncate(error, 300));
+        }
+        rows.push(format!(
+            "| {name} | {:.0} | {:.2} | {:.2} | {:.1} | {} | {:.0} % | {:.0} |",
+            outcome.per_second(),
+            outcome.ms(0.5),
+            outcome.ms(0.99),
+            outcome.max_ms(),
+            outcome.errors,
+            cpu,
+            peak
+        ));
+        results.insert(name.clone(), outcome);
+    }
+
+    // The argon2 ceiling, on the same cores, with the server idle.
+    let ceiling = argon2_ceiling(params, cores, Duration::from_secs(args.duration.min(5)));
+
+    println!();
+    println!(
+        "| scenario | requests/s | p50 ms | p99 ms | max ms | errors | server CPU | peak RSS MiB |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for row in &rows {
+        println!("{row}");
+    }
+    println!();
+    println!(
+        "argon2 ceiling: {ceiling:.1} verifications/s on {cores} cores (m={} KiB, t={}, p={})",
+        params.memory_kib, params.iterations, params.parallelism
+    );
+    if let Some(login) = results.get("login") {
+        println!(
+            "login / argon2 ceiling: {:.0} %",
+            100.0 * login.per_second() / ceiling
+        );
+    }
+    if let (Some(read), Some(stack)) = (results.get("read"), results.get("stack")) {
+        println!(
+            "read / stack ceiling: {:.0} % ({:.0} of {:.0} requests/s)",
+            100.0 * read.per_second() / stack.per_second(),
+            read.per_second(),
+            stack.per_second()
+        );
+    }
+    if let (Some(read), Some(isolated)) = (results.get("read"), results.get("isolation")) {
+        println!(
+            "read p99 under a login flood / alone: {:.2}x ({:.2} ms / {:.2} ms)",
+            isolated.ms(0.99) / read.ms(0.99),
+            isolated.ms(0.99),
+            read.ms(0.99)
+        );
+    }
+    println!("idle RSS: {idle_rss:.1} MiB; start-up to first answered request: {startup_ms:.0} ms");
+    println!("seeding: {seed_seconds:.1} s");
+    drop(servers);
+    Ok(())
+}
+
+/// Server CPU and peak memory over one scenario.
+struct Measure {
+    cpu: f64,
+    started: Instant,
+}
+
+impl Measure {
+    fn start(pids: &[u32]) -> Self {
+        for pid in pids {
+            server::reset_peak_memory(*pid);
+        }
+        Self {
+            cpu: pids.iter().map(|pid| server::cpu_seconds(*pid)).sum(),
+            started: Instant::now(),
+        }
+    }
+
+    /// CPU as a percentage of one core, and the sum of the instances' peak RSS in MiB.
+    fn finish(self, pids: &[u32]) -> (f64, f64) {
+        let cpu: f64 = pids.iter().map(|pid| server::cpu_seconds(*pid)).sum();
+        let peak = pids.iter().map(|pid| server::memory_mib(*pid).1).sum();
+        (
+            100.0 * (cpu - self.cpu) / self.started.elapsed().as_secs_f64(),
+            peak,
+        )
+    }
+}
+
+/// Password verifications per second with `params` on `cores` threads.
+fn argon2_ceiling(
+    params: storefront::domain::password_hash::HashParams,
+    cores: usize,
+    duration: Duration,
+) -> f64 {
+    let Ok(hashing) = PasswordHashing::new(params) else {
+        return 0.0;
+    };
+    let hashing = Arc::new(hashing);
+    let password = Password::candidate("bench-password-Quokka-7");
+    let Ok(stored) = hashing.hash(&password) else {
+        return 0.0;
+    };
+    let started = Instant::now();
+    let threads: Vec<_> = (0..cores)
+        .map(|_| {
+            let hashing = Arc::clone(&hashing);
+            let stored = stored.clone();
+            std::thread::spawn(move || {
+                let password = Password::candidate("bench-password-Quokka-7");
+                let mut done = 0u64;
+                while started.elapsed() < duration {
+                    let _ = hashing.verify(&password, Some(&stored));
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    let total: u64 = threads.into_iter().filter_map(|t| t.join().ok()).sum();
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
