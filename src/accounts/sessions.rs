@@ -99,11 +99,8 @@ impl Accounts {
         let throttle = self.inner.lifecycle.login;
         let now = now();
         let txn = self.inner.db.begin_write().await?;
-        let failures = crate::store::guards::counter(&txn, account_key)
-            .await?
-            .map_or(0, |(count, _)| count);
         // Never more than 100 consecutive failures are counted: the wait stays bounded.
-        crate::store::guards::set_counter(&txn, account_key, (failures + 1).min(100), now).await?;
+        crate::store::guards::increment_counter(&txn, account_key, now, 100).await?;
         crate::store::guards::hit(&txn, ip_key, now, throttle.ip_window_seconds).await?;
         txn.commit().await?;
         Ok(())

@@ -2,8 +2,10 @@
 //! a stored hash made with other parameters verifies and is reported for re-hashing.
 //! This is CPU-bound work; the caller decides where it runs (see `accounts::hasher`).
 
-use argon2::password_hash::{SaltString, rand_core::OsRng};
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use std::cell::RefCell;
+
+use argon2::password_hash::{Output, ParamsString, SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use serde::{Deserialize, Serialize};
 
 use super::password::Password;
@@ -49,8 +51,36 @@ pub enum Verification {
     Mismatch,
 }
 
+thread_local! {
+    /// Argon2's working memory (19 MiB by default), kept by the thread that hashes and reused:
+    /// allocating and faulting it in for every hash cost time, and glibc kept the freed blocks
+    /// of every blocking thread, which took RSS past 450 MiB under a login flood. In the server
+    /// only the hasher's few threads hash, so this is cores x 19 MiB at most.
+    static WORKSPACE: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Argon2 of `password` and `salt` into `out`, in this thread's reused working memory.
+fn hash_into(
+    argon2: &Argon2<'_>,
+    params: &Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> bool {
+    let needed = params.block_count();
+    WORKSPACE.with_borrow_mut(|blocks| {
+        if blocks.len() < needed {
+            blocks.resize(needed, Block::default());
+        }
+        argon2
+            .hash_password_into_with_memory(password, salt, out, &mut blocks[..needed])
+            .is_ok()
+    })
+}
+
 pub struct PasswordHashing {
     argon2: Argon2<'static>,
+    argon_params: Params,
     params: HashParams,
     dummy_hash: String,
 }
@@ -64,15 +94,18 @@ impl PasswordHashing {
             None,
         )
         .map_err(|e| HashError(e.to_string()))?;
-        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params.clone());
         let mut hashing = Self {
             argon2,
+            argon_params,
             params,
             dummy_hash: String::new(),
         };
         hashing.dummy_hash = hashing.hash(&Password::candidate(
             &crate::domain::access_token::generate(),
         ))?;
+        // Made on the caller's thread, which is not a hashing thread: it need not keep 19 MiB.
+        WORKSPACE.with_borrow_mut(|blocks| *blocks = Vec::new());
         Ok(hashing)
     }
 
@@ -82,10 +115,30 @@ impl PasswordHashing {
 
     pub fn hash(&self, password: &Password) -> Result<String, HashError> {
         let salt = SaltString::generate(&mut OsRng);
-        self.argon2
-            .hash_password(password.expose().as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|e| HashError(e.to_string()))
+        let mut salt_bytes = [0u8; 64];
+        let salt_bytes = salt
+            .as_salt()
+            .decode_b64(&mut salt_bytes)
+            .map_err(|e| HashError(e.to_string()))?;
+        let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+        if !hash_into(
+            &self.argon2,
+            &self.argon_params,
+            password.expose().as_bytes(),
+            salt_bytes,
+            &mut out,
+        ) {
+            return Err(HashError("argon2 failed".to_owned()));
+        }
+        let phc = PasswordHash {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(&self.argon_params)
+                .map_err(|e| HashError(e.to_string()))?,
+            salt: Some(salt.as_salt()),
+            hash: Some(Output::new(&out).map_err(|e| HashError(e.to_string()))?),
+        };
+        Ok(phc.to_string())
     }
 
     /// Verifies against the stored PHC string; `None` (no customer, no password) verifies
@@ -107,10 +160,29 @@ impl PasswordHashing {
     fn check(&self, password: &Password, stored: &str) -> Option<HashParams> {
         let parsed = PasswordHash::new(stored).ok()?;
         let params = Params::try_from(&parsed).ok()?;
-        // Verify with the parameters the hash was made with, whatever the current ones are.
-        self.argon2
-            .verify_password(password.expose().as_bytes(), &parsed)
-            .ok()?;
+        // Verify with the algorithm and parameters the hash was made with, whatever the current
+        // ones are; the comparison of `Output`s is constant-time.
+        let algorithm = Algorithm::try_from(parsed.algorithm).ok()?;
+        let version = match parsed.version {
+            Some(v) => Version::try_from(v).ok()?,
+            None => Version::default(),
+        };
+        let expected = parsed.hash?;
+        let mut salt_bytes = [0u8; 64];
+        let salt_bytes = parsed.salt?.decode_b64(&mut salt_bytes).ok()?;
+        let argon2 = Argon2::new(algorithm, version, params.clone());
+        let mut out = [0u8; 64];
+        let out = out.get_mut(..expected.len())?;
+        if !hash_into(
+            &argon2,
+            &params,
+            password.expose().as_bytes(),
+            salt_bytes,
+            out,
+        ) || Output::new(out).ok()? != expected
+        {
+            return None;
+        }
         let same_algorithm = parsed.algorithm.as_str() == "argon2id"
             && parsed.version == Some(Version::V0x13.into());
         let found = HashParams {
@@ -133,6 +205,43 @@ impl PasswordHashing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_interoperate_with_the_argon2_crate_s_own_hasher_and_verifier() {
+        use argon2::{PasswordHasher, PasswordVerifier};
+        let ours = hashing(HashParams {
+            memory_kib: 64,
+            iterations: 2,
+            parallelism: 1,
+        });
+        let password = Password::candidate("interop-password-1");
+        let made_here = ours.hash(&password).expect("hash");
+        let parsed = PasswordHash::new(&made_here).expect("PHC");
+        assert!(
+            Argon2::default()
+                .verify_password(b"interop-password-1", &parsed)
+                .is_ok()
+        );
+        assert!(
+            Argon2::default()
+                .verify_password(b"interop-password-2", &parsed)
+                .is_err()
+        );
+
+        let salt = SaltString::generate(&mut OsRng);
+        let made_there = Argon2::default()
+            .hash_password(b"interop-password-1", &salt)
+            .expect("hash")
+            .to_string();
+        assert!(matches!(
+            ours.verify(&password, Some(&made_there)),
+            Verification::Match { needs_rehash: true }
+        ));
+        assert_eq!(
+            ours.verify(&Password::candidate("nope"), Some(&made_there)),
+            Verification::Mismatch
+        );
+    }
 
     fn hashing(params: HashParams) -> PasswordHashing {
         PasswordHashing::new(params).expect("valid params")

@@ -95,24 +95,28 @@ pub async fn counter(
         .map(|row| (row.count, row.window_start)))
 }
 
-pub async fn set_counter(
+/// Adds one to the counter of `key` (at most `cap`) and stamps it `at`, in one statement: two
+/// nodes, or two connections of one, that count at once both count.
+pub async fn increment_counter(
     db: &impl ConnectionTrait,
     key: &str,
-    count: i32,
     at: i64,
+    cap: i32,
 ) -> Result<(), StoreError> {
     let row = throttle_counter::ActiveModel {
         key: Set(key.to_owned()),
         window_start: Set(at),
-        count: Set(count),
+        count: Set(1),
     };
+    let current = Expr::col((throttle_counter::Entity, throttle_counter::Column::Count));
     throttle_counter::Entity::insert(row)
         .on_conflict(
             OnConflict::column(throttle_counter::Column::Key)
-                .update_columns([
+                .value(
                     throttle_counter::Column::Count,
-                    throttle_counter::Column::WindowStart,
-                ])
+                    Expr::case(current.clone().gte(cap), Expr::value(cap)).finally(current.add(1)),
+                )
+                .value(throttle_counter::Column::WindowStart, Expr::value(at))
                 .to_owned(),
         )
         .exec_without_returning(db)

@@ -570,15 +570,10 @@ async fn a_multipass_token_is_accepted_once_across_nodes() {
     assert_eq!(cluster.read(b, &access)["email"], "sso@example.com");
 }
 
-/// Known bug, kept as a reproduction and ignored so that the suite stays green (run it with
-/// `cargo test --test api scale_out -- --ignored`; it fails on PostgreSQL). A failed login is
-/// recorded by reading the account's count and writing back count + 1
-/// (`record_login_failure` in src/accounts/sessions.rs, `set_counter` in src/store/guards.rs).
-/// Under READ COMMITTED, concurrent failures — on two nodes, or on one node's pool — read the
-/// same count and overwrite each other: 16 failures at once are counted as 2 to 7, so the wait
-/// that should follow them is seconds instead of the maximum, or none at all.
+/// Failed logins that arrive at once, on two nodes, all count: each is one atomic increment in
+/// the database (a read-then-write used to lose most of them under READ COMMITTED: 16 failures
+/// at once were counted as 2 to 7, and the wait that should follow them was seconds or none).
 #[tokio::test]
-#[ignore = "known bug: concurrent failed logins overwrite each other's count on PostgreSQL"]
 async fn concurrent_failed_logins_on_both_nodes_are_all_counted() {
     let cluster = std::sync::Arc::new(
         Cluster::start(&[
