@@ -76,9 +76,11 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // Seed, in this process, through the project's own store code.
-    let mut config = Config::default();
-    config.database_url = Some(database_url.clone());
-    config.data_dir = dir.path().join("data");
+    let config = Config {
+        database_url: Some(database_url.clone()),
+        data_dir: dir.path().join("data"),
+        ..Config::default()
+    };
     let params = config.password.hash;
     let password = "bench-password-Quokka-7".to_owned();
     let email_prefix = format!("bench{}-", time::OffsetDateTime::now_utc().unix_timestamp());
