@@ -71,6 +71,8 @@ pub struct GraphqlConfig {
     /// Most root fields (aliases included) in one operation: 100 aliased logins in one document
     /// are refused before a single password is checked.
     pub max_root_fields: usize,
+    /// Parsed documents kept for Automatic Persisted Queries (least recently used go first).
+    pub persisted_queries: usize,
 }
 
 impl Default for GraphqlConfig {
@@ -80,6 +82,7 @@ impl Default for GraphqlConfig {
             // A full page (250) of addresses with every field costs about 5,000.
             max_cost: 10_000,
             max_root_fields: 10,
+            persisted_queries: 1_000,
         }
     }
 }

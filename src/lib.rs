@@ -148,6 +148,7 @@ impl App {
             prefill_graphiql_token: config.environment == Environment::Development,
             graphiql: config.environment == Environment::Development,
             max_root_fields: config.graphql.max_root_fields,
+            persisted_queries: http::PersistedQueries::new(config.graphql.persisted_queries),
             trusted_proxies: config.http.trusted_proxies.clone(),
         };
         let mail = mail_sender(config, accounts.clone())?;

@@ -14,6 +14,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use rand::Rng;
 use serde_json::{Value, json};
+use sha2::Digest;
 
 pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
@@ -55,6 +56,8 @@ pub struct Fixture {
 pub enum Kind {
     Stack,
     Read,
+    /// `read` by Automatic Persisted Query: the hash instead of the document.
+    ReadPersisted,
     Login,
     Write,
     SignUp,
@@ -83,6 +86,11 @@ impl Outcome {
 }
 
 const READ: &str = "query Account($token: String!) { customer(customerAccessToken: $token) { id email firstName lastName displayName defaultAddress { id address1 city province country zip formatted } addresses(first: 10) { nodes { id address1 address2 city province provinceCode country countryCodeV2 zip phone } } } }";
+fn read_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hex::encode(sha2::Sha256::digest(READ.as_bytes())))
+}
+
 const LOGIN: &str = "mutation Login($input: CustomerAccessTokenCreateInput!) { customerAccessTokenCreate(input: $input) { customerAccessToken { accessToken expiresAt } customerUserErrors { code field message } } }";
 const ADDRESS_CREATE: &str = "mutation AddressCreate($token: String!, $address: MailingAddressInput!) { customerAddressCreate(customerAccessToken: $token, address: $address) { customerAddress { id } customerUserErrors { code field message } } }";
 const ADDRESS_UPDATE: &str = "mutation AddressUpdate($token: String!, $id: ID!, $address: MailingAddressInput!) { customerAddressUpdate(customerAccessToken: $token, id: $id, address: $address) { customerAddress { id } customerUserErrors { code field message } } }";
@@ -175,6 +183,7 @@ impl Worker {
                 .await;
             }
             Kind::Read => self.read().await,
+            Kind::ReadPersisted => self.read_persisted().await,
             Kind::Login => self.login().await,
             Kind::Write => self.write().await,
             Kind::SignUp => self.sign_up().await,
@@ -203,6 +212,26 @@ impl Worker {
             |v| v["data"]["customer"]["id"].is_string(),
         )
         .await;
+    }
+
+    async fn read_persisted(&mut self) {
+        let token = self.token();
+        let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": read_hash() } });
+        let answer = self
+            .send(
+                json!({ "variables": { "token": token }, "extensions": extensions }),
+                |v| v["data"]["customer"]["id"].is_string(),
+            )
+            .await;
+        // The first request of a node registers the document, as Apollo's client does.
+        if answer.is_none_or(|v| v["errors"][0]["message"] == "PersistedQueryNotFound") {
+            self.errors = self.errors.saturating_sub(1);
+            self.send(
+                json!({ "query": READ, "variables": { "token": token }, "extensions": extensions }),
+                |v| v["data"]["customer"]["id"].is_string(),
+            )
+            .await;
+        }
     }
 
     async fn login(&mut self) {

@@ -49,9 +49,18 @@ struct Args {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "stack,read,login,write,signup,mixed,isolation"
+        default_value = "stack,read,read-apq,login,write,signup,mixed,isolation"
     )]
     scenarios: Vec<String>,
+    /// Extra server settings, `KEY=VALUE` (e.g. STOREFRONT_DATABASE__MAX_CONNECTIONS=4).
+    #[arg(long = "server-env", value_parser = parse_key_value)]
+    server_env: Vec<(String, String)>,
+}
+
+fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("expected KEY=VALUE, got {text}"))
 }
 
 #[tokio::main]
@@ -125,17 +134,14 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // Throttles that would refuse a benchmark's legitimate traffic from one address are opened.
-    let env = vec![
-        (
-            "STOREFRONT_THROTTLE__SIGNUP_PER_IP",
-            "1000000000".to_owned(),
-        ),
-        (
-            "STOREFRONT_THROTTLE__LOGIN_FAILURES_PER_IP",
-            "1000000000".to_owned(),
-        ),
+    let mut env = vec![
+        ("STOREFRONT_THROTTLE__SIGNUP_PER_IP", "1000000000".to_owned()),
+        ("STOREFRONT_THROTTLE__LOGIN_FAILURES_PER_IP", "1000000000".to_owned()),
         ("STOREFRONT_CUSTOMERS__MAX_ADDRESSES", "1000000".to_owned()),
     ];
+    for (key, value) in &args.server_env {
+        env.push((key.as_str(), value.clone()));
+    }
     let mut servers = Vec::new();
     for _ in 0..args.instances {
         servers.push(
@@ -168,13 +174,14 @@ async fn main() -> anyhow::Result<()> {
     for name in &args.scenarios {
         let measured = Measure::start(&pids);
         let outcome = match name.as_str() {
-            "argon2" | "stack" | "read" | "login" | "write" | "signup" | "mixed" => {
+            "argon2" | "stack" | "read" | "read-apq" | "login" | "write" | "signup" | "mixed" => {
                 if name == "argon2" {
                     continue;
                 }
                 let kind = match name.as_str() {
                     "stack" => Kind::Stack,
                     "read" => Kind::Read,
+                    "read-apq" => Kind::ReadPersisted,
                     "login" => Kind::Login,
                     "write" => Kind::Write,
                     "signup" => Kind::SignUp,

@@ -120,14 +120,17 @@ impl CustomDirectiveFactory for InContext {
 
 /// The `buyer.customerAccessToken` of the operation's `@inContext`, given literally or through
 /// variables. `node(id:)` serves a customer's addresses only to that customer.
-pub fn buyer_token(request: &async_graphql::Request) -> Option<String> {
+pub fn buyer_token(
+    document: &async_graphql::parser::types::ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &async_graphql::Variables,
+) -> Option<String> {
     use async_graphql::Value;
     use async_graphql::parser::types::DocumentOperations;
 
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
     let operation = match &document.operations {
         DocumentOperations::Single(operation) => operation,
-        DocumentOperations::Multiple(operations) => match request.operation_name.as_deref() {
+        DocumentOperations::Multiple(operations) => match operation_name {
             Some(name) => operations.get(name)?,
             // One named operation and no operationName: that one runs.
             None if operations.len() == 1 => operations.values().next()?,
@@ -144,7 +147,7 @@ pub fn buyer_token(request: &async_graphql::Request) -> Option<String> {
         .get_argument("buyer")?
         .node
         .clone()
-        .into_const_with(|name| request.variables.get(&name).cloned().ok_or(()))
+        .into_const_with(|name| variables.get(&name).cloned().ok_or(()))
         .ok()?;
     match buyer {
         Value::Object(mut fields) => match fields.swap_remove("customerAccessToken")? {

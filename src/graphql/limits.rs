@@ -85,8 +85,11 @@ impl Extension for LimitsExtension {
 }
 
 /// How many root fields (aliases included, fragments expanded) the operation that would run
-/// selects; `None` when the document does not parse (validation reports that).
-pub fn root_field_count(request: &async_graphql::Request) -> Option<usize> {
+/// selects in `document`; `None` when no operation fits (validation reports that).
+pub fn root_field_count(
+    document: &async_graphql::parser::types::ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<usize> {
     use async_graphql::parser::types::{
         DocumentOperations, ExecutableDocument, Selection, SelectionSet,
     };
@@ -113,15 +116,14 @@ pub fn root_field_count(request: &async_graphql::Request) -> Option<usize> {
             .sum()
     }
 
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
     let operation = match &document.operations {
         DocumentOperations::Single(operation) => operation,
-        DocumentOperations::Multiple(operations) => match request.operation_name.as_deref() {
+        DocumentOperations::Multiple(operations) => match operation_name {
             Some(name) => operations.get(name)?,
             None => operations.values().next()?,
         },
     };
-    Some(count(&operation.node.selection_set.node, &document, 0))
+    Some(count(&operation.node.selection_set.node, document, 0))
 }
 
 #[cfg(test)]
@@ -130,7 +132,11 @@ mod tests {
 
     #[test]
     fn root_fields_count_aliases_and_fragments() {
-        let count = |query: &str| root_field_count(&async_graphql::Request::new(query));
+        let count = |query: &str| {
+            async_graphql::parser::parse_query(query)
+                .ok()
+                .and_then(|document| root_field_count(&document, None))
+        };
         assert_eq!(count("{ a: __typename b: __typename }"), Some(2));
         assert_eq!(
             count(

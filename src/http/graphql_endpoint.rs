@@ -52,7 +52,12 @@ pub async fn post_graphql(State(state): State<AppState>, request: Request) -> Re
         }
     };
     match parse_post_body(&parts.headers, &bytes) {
-        Ok(request) => execute(&state, &parts, request).await,
+        Ok(mut request) => {
+            if let Err(response) = state.persisted_queries.resolve(&mut request).await {
+                return response;
+            }
+            execute(&state, &parts, request).await
+        }
         Err(response) => response,
     }
 }
@@ -66,7 +71,7 @@ pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Res
         }
         return graphiql(&state).await;
     };
-    let request = match async_graphql::http::parse_query_string(query) {
+    let mut request = match async_graphql::http::parse_query_string(query) {
         Ok(request) => request,
         Err(err) => {
             return graphql_error(
@@ -75,7 +80,10 @@ pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Res
             );
         }
     };
-    if is_mutation(&request) {
+    if let Err(response) = state.persisted_queries.resolve(&mut request).await {
+        return response;
+    }
+    if is_mutation(&mut request) {
         let mut response = graphql_error(
             StatusCode::METHOD_NOT_ALLOWED,
             "Mutations are not allowed over GET; send them with POST",
@@ -138,13 +146,16 @@ fn parse_post_body(headers: &HeaderMap, body: &Bytes) -> Result<async_graphql::R
     }
 }
 
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+/// Whether the operation that would run is a mutation. Parses the document once, into the
+/// request, where execution finds it.
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
+    let operation_name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
         return false;
     };
     match &document.operations {
         DocumentOperations::Single(operation) => operation.node.ty == OperationType::Mutation,
-        DocumentOperations::Multiple(operations) => match &request.operation_name {
+        DocumentOperations::Multiple(operations) => match &operation_name {
             Some(name) => operations
                 .get(name.as_str())
                 .is_some_and(|op| op.node.ty == OperationType::Mutation),
@@ -155,17 +166,30 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     }
 }
 
-async fn execute(state: &AppState, parts: &Parts, request: async_graphql::Request) -> Response {
+async fn execute(state: &AppState, parts: &Parts, mut request: async_graphql::Request) -> Response {
     let headers = &parts.headers;
-    if request.query.trim().is_empty() {
+    if request.query.trim().is_empty() && request.parsed_query().is_err() {
         return graphql_error(
             StatusCode::BAD_REQUEST,
             "Required parameter missing or invalid: query",
         );
     }
+    // The document is parsed once, here, and kept in the request for the execution; what the
+    // checks below need is read from it. A document that does not parse is reported by the
+    // execution with its syntax error.
+    let operation_name = request.operation_name.clone();
+    let variables = request.variables.clone();
+    let (root_fields, buyer_token, operation) = match request.parsed_query() {
+        Ok(document) => (
+            root_field_count(document, operation_name.as_deref()),
+            buyer_token(document, operation_name.as_deref(), &variables),
+            operation_name.clone().or_else(|| only_operation_name(document)),
+        ),
+        Err(_) => (None, None, operation_name.clone()),
+    };
     // Before any variable is read or any resolver runs: 100 aliased logins in one document must
     // not cost 100 password checks.
-    if let Some(fields) = root_field_count(&request)
+    if let Some(fields) = root_fields
         && fields > state.max_root_fields
     {
         let body = serde_json::json!({ "errors": [{
@@ -196,7 +220,6 @@ async fn execute(state: &AppState, parts: &Parts, request: async_graphql::Reques
             );
         }
     };
-    let buyer_token = buyer_token(&request);
     let client_ip = super::client_ip::client_ip(
         parts
             .extensions
@@ -216,7 +239,9 @@ async fn execute(state: &AppState, parts: &Parts, request: async_graphql::Reques
             client_ip,
         })
         // Per request, without a cache: batches the customer and address reads of one request,
-        // and a mutation never sees data read before it.
+        // and a mutation never sees data read before it. The default 1 ms wait stays: with
+        // none, the fetch can run on another worker before every sibling load is registered,
+        // and one batch became two (tests/api/addresses.rs counts the statements).
         .data(DataLoader::new(
             AddressLoader(state.accounts.clone()),
             tokio::spawn,
@@ -225,7 +250,7 @@ async fn execute(state: &AppState, parts: &Parts, request: async_graphql::Reques
             CustomerLoader(state.accounts.clone()),
             tokio::spawn,
         ));
-    let operation = crate::metrics::operation_label(operation_name(&request).as_deref());
+    let operation = crate::metrics::operation_label(operation.as_deref());
     let started = std::time::Instant::now();
     let mut response = state.schema.execute(request).await;
     restore_errored_fields(&mut response);
@@ -244,13 +269,11 @@ async fn execute(state: &AppState, parts: &Parts, request: async_graphql::Reques
     response
 }
 
-/// The name of the operation that runs: `operationName`, else the document's only named one.
-fn operation_name(request: &async_graphql::Request) -> Option<String> {
-    if let Some(name) = &request.operation_name {
-        return Some(name.clone());
-    }
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    match document.operations {
+/// The name of the document's only operation, when it is named.
+fn only_operation_name(
+    document: &async_graphql::parser::types::ExecutableDocument,
+) -> Option<String> {
+    match &document.operations {
         DocumentOperations::Single(_) => None,
         DocumentOperations::Multiple(operations) if operations.len() == 1 => {
             operations.keys().next().map(|name| name.to_string())
@@ -300,10 +323,10 @@ mod tests {
                 None => r,
             }
         };
-        assert!(!is_mutation(&request(Some("A"))));
-        assert!(is_mutation(&request(Some("B"))));
-        assert!(is_mutation(&request(None)));
-        assert!(is_mutation(&async_graphql::Request::new("mutation { x }")));
-        assert!(!is_mutation(&async_graphql::Request::new("{ x }")));
+        assert!(!is_mutation(&mut request(Some("A"))));
+        assert!(is_mutation(&mut request(Some("B"))));
+        assert!(is_mutation(&mut request(None)));
+        assert!(is_mutation(&mut async_graphql::Request::new("mutation { x }")));
+        assert!(!is_mutation(&mut async_graphql::Request::new("{ x }")));
     }
 }

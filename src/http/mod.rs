@@ -6,12 +6,14 @@ mod graphiql;
 mod graphql_endpoint;
 mod health;
 mod layers;
+mod persisted_queries;
 mod problem_response;
 mod server;
 
 use axum::Router;
 use axum::routing::{get, post};
 
+pub use persisted_queries::PersistedQueries;
 pub use server::{ServeOptions, serve, shutdown_signal};
 
 /// The layers every route is served behind (request ids, tracing, CORS, panics to 500s,
@@ -36,6 +38,8 @@ pub struct AppState {
     pub graphiql: bool,
     /// Most root fields (aliases included) in one operation.
     pub max_root_fields: usize,
+    /// Automatic Persisted Queries, shared by every request of this node.
+    pub persisted_queries: persisted_queries::PersistedQueries,
     /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }

@@ -78,7 +78,10 @@ impl Database {
             .busy_timeout(Duration::from_secs(5));
         let acquire = Duration::from_secs(config.acquire_timeout_seconds);
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        // No ping before each use: the file cannot go away like a network peer, and each ping
+        // was one more hop to the connection's worker thread per query (bench/README.md).
         let writer_pool = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .acquire_timeout(acquire)
             .connect_with(options.clone())
@@ -92,6 +95,7 @@ impl Database {
             writer.clone()
         } else {
             let reader_pool = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(config.max_connections)
                 .acquire_timeout(acquire)
                 .connect_with(options.read_only(true))

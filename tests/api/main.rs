@@ -19,6 +19,7 @@ mod multipass_interop;
 mod node;
 mod observability;
 mod pagination;
+mod persisted_queries;
 mod profile;
 mod real_clients;
 mod scale_out;
