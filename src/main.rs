@@ -11,6 +11,11 @@ use storefront::store::storefront_tokens::TokenKind;
 use storefront::telemetry::Telemetry;
 use storefront::{App, graphql};
 
+/// mimalloc instead of glibc's malloc: a quarter of a read's CPU went to malloc and free, and
+/// a read served 68 % more requests per second with it (bench/README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "storefront",

@@ -135,8 +135,14 @@ async fn main() -> anyhow::Result<()> {
 
     // Throttles that would refuse a benchmark's legitimate traffic from one address are opened.
     let mut env = vec![
-        ("STOREFRONT_THROTTLE__SIGNUP_PER_IP", "1000000000".to_owned()),
-        ("STOREFRONT_THROTTLE__LOGIN_FAILURES_PER_IP", "1000000000".to_owned()),
+        (
+            "STOREFRONT_THROTTLE__SIGNUP_PER_IP",
+            "1000000000".to_owned(),
+        ),
+        (
+            "STOREFRONT_THROTTLE__LOGIN_FAILURES_PER_IP",
+            "1000000000".to_owned(),
+        ),
         ("STOREFRONT_CUSTOMERS__MAX_ADDRESSES", "1000000".to_owned()),
     ];
     for (key, value) in &args.server_env {

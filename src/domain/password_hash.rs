@@ -82,7 +82,9 @@ pub struct PasswordHashing {
     argon2: Argon2<'static>,
     argon_params: Params,
     params: HashParams,
-    dummy_hash: String,
+    /// Verified against when there is no stored hash; made at the first such login, on a
+    /// hashing thread, so that start-up neither waits for a hash nor keeps its memory.
+    dummy_hash: std::sync::OnceLock<String>,
 }
 
 impl PasswordHashing {
@@ -95,18 +97,12 @@ impl PasswordHashing {
         )
         .map_err(|e| HashError(e.to_string()))?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params.clone());
-        let mut hashing = Self {
+        Ok(Self {
             argon2,
             argon_params,
             params,
-            dummy_hash: String::new(),
-        };
-        hashing.dummy_hash = hashing.hash(&Password::candidate(
-            &crate::domain::access_token::generate(),
-        ))?;
-        // Made on the caller's thread, which is not a hashing thread: it need not keep 19 MiB.
-        WORKSPACE.with_borrow_mut(|blocks| *blocks = Vec::new());
-        Ok(hashing)
+            dummy_hash: std::sync::OnceLock::new(),
+        })
     }
 
     pub fn params(&self) -> HashParams {
@@ -145,7 +141,13 @@ impl PasswordHashing {
     /// against a dummy hash so that the answer takes the same time either way.
     pub fn verify(&self, password: &Password, stored: Option<&str>) -> Verification {
         let Some(stored) = stored else {
-            let _ = self.check(password, &self.dummy_hash);
+            let dummy = self.dummy_hash.get_or_init(|| {
+                self.hash(&Password::candidate(
+                    &crate::domain::access_token::generate(),
+                ))
+                .unwrap_or_default()
+            });
+            let _ = self.check(password, dummy);
             return Verification::Mismatch;
         };
         match self.check(password, stored) {

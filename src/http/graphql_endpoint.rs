@@ -183,7 +183,9 @@ async fn execute(state: &AppState, parts: &Parts, mut request: async_graphql::Re
         Ok(document) => (
             root_field_count(document, operation_name.as_deref()),
             buyer_token(document, operation_name.as_deref(), &variables),
-            operation_name.clone().or_else(|| only_operation_name(document)),
+            operation_name
+                .clone()
+                .or_else(|| only_operation_name(document)),
         ),
         Err(_) => (None, None, operation_name.clone()),
     };
@@ -326,7 +328,9 @@ mod tests {
         assert!(!is_mutation(&mut request(Some("A"))));
         assert!(is_mutation(&mut request(Some("B"))));
         assert!(is_mutation(&mut request(None)));
-        assert!(is_mutation(&mut async_graphql::Request::new("mutation { x }")));
+        assert!(is_mutation(&mut async_graphql::Request::new(
+            "mutation { x }"
+        )));
         assert!(!is_mutation(&mut async_graphql::Request::new("{ x }")));
     }
 }

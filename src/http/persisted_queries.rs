@@ -74,7 +74,8 @@ impl PersistedQueries {
 }
 
 fn error(status: StatusCode, message: &str, code: &str) -> Response {
-    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (
         status,
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],

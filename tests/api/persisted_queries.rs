@@ -35,7 +35,10 @@ async fn a_hash_runs_the_document_sent_with_it_once() {
     let registered = app
         .post_json(&json!({ "query": READ, "variables": { "token": token }, "extensions": persisted(&hash) }))
         .await;
-    assert_eq!(registered.json()["data"]["customer"]["email"], "apq@example.com");
+    assert_eq!(
+        registered.json()["data"]["customer"]["email"],
+        "apq@example.com"
+    );
 
     // The hash alone, with other variables, in another case.
     let other = app.signed_in_customer("apq-other@example.com").await;
@@ -55,7 +58,9 @@ async fn a_hash_runs_the_document_sent_with_it_once() {
 async fn a_hash_that_does_not_match_the_document_is_refused() {
     let app = TestApp::spawn().await;
     let response = app
-        .post_json(&json!({ "query": "{ __typename }", "extensions": persisted(&sha256("{ other }")) }))
+        .post_json(
+            &json!({ "query": "{ __typename }", "extensions": persisted(&sha256("{ other }")) }),
+        )
         .await;
     assert_eq!(response.status, 400);
     assert_eq!(
@@ -81,7 +86,9 @@ async fn a_persisted_document_is_checked_like_a_sent_one() {
     let hash = sha256(&document);
     app.post_json(&json!({ "query": document, "extensions": persisted(&hash) }))
         .await;
-    let by_hash = app.post_json(&json!({ "extensions": persisted(&hash) })).await;
+    let by_hash = app
+        .post_json(&json!({ "extensions": persisted(&hash) }))
+        .await;
     assert_eq!(
         by_hash.json()["errors"][0]["extensions"]["code"],
         "MAX_ROOT_FIELDS_EXCEEDED",
@@ -90,15 +97,13 @@ async fn a_persisted_document_is_checked_like_a_sent_one() {
     );
 
     // A persisted mutation does not run over GET.
-    let mutation = "mutation { customerAccessTokenDelete(customerAccessToken: \"x\") { deletedAccessToken } }";
+    let mutation =
+        "mutation { customerAccessTokenDelete(customerAccessToken: \"x\") { deletedAccessToken } }";
     let hash = sha256(mutation);
     app.post_json(&json!({ "query": mutation, "extensions": persisted(&hash) }))
         .await;
     let extensions = persisted(&hash).to_string();
-    let uri = format!(
-        "/graphql?extensions={}",
-        url_escape(&extensions)
-    );
+    let uri = format!("/graphql?extensions={}", url_escape(&extensions));
     let get = app
         .request(
             Request::get(uri)
