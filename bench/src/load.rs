@@ -225,7 +225,15 @@ impl Worker {
             .await;
         // The first request of a node registers the document, as Apollo's client does.
         if answer.is_none_or(|v| v["errors"][0]["message"] == "PersistedQueryNotFound") {
+            // Not an error: the protocol's first step.
             self.errors = self.errors.saturating_sub(1);
+            if self
+                .first_error
+                .as_deref()
+                .is_some_and(|e| e.contains("PersistedQueryNotFound"))
+            {
+                self.first_error = None;
+            }
             self.send(
                 json!({ "query": READ, "variables": { "token": token }, "extensions": extensions }),
                 |v| v["data"]["customer"]["id"].is_string(),

@@ -33,6 +33,7 @@ impl Hasher {
             std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
                 .spawn(move || {
+                    lower_priority();
                     loop {
                         // The lock is held only while waiting for the next job. The threads end
                         // when every Hasher (every sender) is gone.
@@ -90,5 +91,15 @@ impl Hasher {
         result
             .await
             .map_err(|_| AccountError::Internal("a hashing thread failed".into()))
+    }
+}
+
+/// Hashing threads yield to request threads (a Linux niceness of about 10): under a login flood
+/// beside other traffic, reads keep their latency and hashes take the CPU that is left; alone,
+/// hashes still use every core. Best effort: where the priority cannot be changed, nothing is.
+fn lower_priority() {
+    use thread_priority::{ThreadPriority, ThreadPriorityValue, set_current_thread_priority};
+    if let Ok(value) = ThreadPriorityValue::try_from(23u8) {
+        let _ = set_current_thread_priority(ThreadPriority::Crossplatform(value));
     }
 }
