@@ -112,6 +112,9 @@ pub struct MailConfig {
     pub max_attempts: u32,
     /// How often the sender looks for due messages when nothing wakes it.
     pub poll_interval_ms: u64,
+    /// Send "your password was changed" after a reset, an activation or a `customerUpdate` that
+    /// sets a password (template `password_changed`).
+    pub notify_password_changed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -193,6 +196,7 @@ impl Default for MailConfig {
             max_backoff_seconds: 15 * 60,
             max_attempts: 40,
             poll_interval_ms: 2_000,
+            notify_password_changed: true,
         }
     }
 }
@@ -223,6 +227,10 @@ pub struct PasswordConfig {
 pub struct CustomerTokenConfig {
     /// Lifetime of a customer access token; Shopify's is 42 days.
     pub ttl_seconds: i64,
+    /// How long `customerAccessTokenRenew` can keep one session alive, counted from the login
+    /// that created it; after that renewal is refused and the customer logs in again.
+    /// Shopify has no such limit; ours is 365 days.
+    pub max_lifetime_seconds: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -344,6 +352,7 @@ impl Default for CustomerTokenConfig {
     fn default() -> Self {
         Self {
             ttl_seconds: 42 * 24 * 60 * 60,
+            max_lifetime_seconds: 365 * 24 * 60 * 60,
         }
     }
 }
@@ -450,6 +459,9 @@ impl Config {
         }
         if self.customer_tokens.ttl_seconds <= 0 {
             return invalid("customer_tokens.ttl_seconds must be positive");
+        }
+        if self.customer_tokens.max_lifetime_seconds <= 0 {
+            return invalid("customer_tokens.max_lifetime_seconds must be positive");
         }
         if self.database.max_connections == 0 {
             return invalid("database.max_connections must be at least 1");

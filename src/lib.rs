@@ -67,6 +67,7 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
             shop_name: config.shop.name.clone(),
             password_policy: config.password_policy(),
             token_ttl_seconds: config.customer_tokens.ttl_seconds,
+            token_max_lifetime_seconds: config.customer_tokens.max_lifetime_seconds,
             max_addresses_per_customer: config.customers.max_addresses,
             allow_email_change: config.customers.allow_email_change,
             lifecycle: LifecycleSettings {
@@ -76,6 +77,7 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
                 reset_ttl_seconds: config.customers.reset_ttl_seconds,
                 reveal_unknown_email_on_recover: config.customers.reveal_unknown_email_on_recover,
                 uniform_sign_up: config.customers.uniform_sign_up,
+                notify_password_changed: config.mail.notify_password_changed,
                 recover_per_ip: config.throttle.recover_per_ip,
                 recover_window_seconds: config.throttle.recover_window_seconds,
                 recover_per_email: config.throttle.recover_per_email,

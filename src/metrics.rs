@@ -1,5 +1,5 @@
 //! Prometheus metrics, served at `/metrics`: GraphQL requests and latencies by operation, logins
-//! by outcome, throttled requests, the argon2 queue, the mail outbox, and database pool use.
+//! by outcome, throttled requests of every kind, the argon2 queue, the mail outbox, and database pool use.
 //! One recorder per process (the `metrics` facade is global); label values are bounded.
 
 use std::collections::HashSet;
@@ -57,11 +57,16 @@ pub fn graphql_request(operation: String, status: u16, seconds: f64) {
         .record(seconds);
 }
 
-/// `ok` or `failed` (throttled logins come with the throttles).
+/// `ok`, `failed` or `throttled`. A throttled login also counts in `storefront_throttled_total`
+/// (`what="login"`), so that one counter shows every throttle.
 pub fn login(outcome: &'static str) {
     metrics::counter!("storefront_logins_total", "outcome" => outcome).increment(1);
+    if outcome == "throttled" {
+        throttled("login");
+    }
 }
 
+/// A refused request, by what was throttled: `login`, `signup` or `recover`.
 pub fn throttled(what: &'static str) {
     metrics::counter!("storefront_throttled_total", "what" => what).increment(1);
 }

@@ -2,7 +2,7 @@
 
 use super::lifecycle::KIND_ACCOUNT_EXISTS;
 use super::{AccountError, Accounts, now};
-use crate::domain::email::Email;
+use crate::domain::email::{Email, normalize};
 use crate::domain::ids::new_id;
 use crate::domain::names::{NameKind, parse_name};
 use crate::domain::password::Password;
@@ -45,7 +45,7 @@ impl Accounts {
             &[
                 (format!("signup:ip:{ip}"), limits.signup_per_ip),
                 (
-                    format!("signup:email:{}", input.email.trim().to_lowercase()),
+                    format!("signup:email:{}", normalize(&input.email)),
                     limits.signup_per_email,
                 ),
             ],

@@ -31,6 +31,8 @@ pub const KIND_RECOVER: &str = "recover";
 /// A sign-up with the email of an existing account, in the strict sign-up mode: the owner is
 /// told, with a reset link made when the message is sent (as for a recovery).
 pub const KIND_ACCOUNT_EXISTS: &str = "account_exists";
+/// A notice that the password changed: no token, nothing in it logs in.
+pub const KIND_PASSWORD_CHANGED: &str = "password_changed";
 
 impl Accounts {
     /// Invites a customer (the operator's CLI): the customer exists, disabled, until they follow
@@ -126,7 +128,7 @@ impl Accounts {
     ) -> Result<(), AccountError> {
         let inner = &self.inner;
         let ip = client_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-        let key = email.trim().to_lowercase();
+        let key = crate::domain::email::normalize(email);
         let limits = &inner.lifecycle;
         self.throttle(
             &[
@@ -241,13 +243,35 @@ impl Accounts {
         let updated = customers::find_by_id(&txn, inner.shop_id, customer.id)
             .await?
             .ok_or_else(invalid)?;
+        self.enqueue_password_notice(&txn, &updated).await?;
         txn.commit().await?;
+        inner.outbox_signal.notify_one();
         tracing::info!(
             customer_id = customer.id,
             ?purpose,
             "account token redeemed"
         );
         Ok((updated, issued))
+    }
+
+    /// Tells the customer their password changed (unless the operator turned it off), in the
+    /// transaction that changes it.
+    pub(super) async fn enqueue_password_notice(
+        &self,
+        txn: &impl crate::store::ConnectionTrait,
+        customer: &CustomerRecord,
+    ) -> Result<(), AccountError> {
+        if !self.inner.lifecycle.notify_password_changed {
+            return Ok(());
+        }
+        self.enqueue_mail(
+            txn,
+            KIND_PASSWORD_CHANGED,
+            Some(customer.id),
+            &customer.email,
+            None,
+        )
+        .await
     }
 
     pub(super) async fn enqueue_mail(

@@ -5,10 +5,14 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use super::lifecycle::{KIND_ACCOUNT_EXISTS, KIND_ACTIVATION, KIND_RECOVER, KIND_RESET};
+use super::lifecycle::{
+    KIND_ACCOUNT_EXISTS, KIND_ACTIVATION, KIND_PASSWORD_CHANGED, KIND_RECOVER, KIND_RESET,
+};
 use super::{AccountError, Accounts, now};
-use crate::domain::account_tokens::{Purpose, TokenClaims, account_url, new_security_stamp, sign};
-use crate::store::customers::{self, CustomerState};
+use crate::domain::account_tokens::{
+    Purpose, TokenClaims, account_login_url, account_url, new_security_stamp, sign,
+};
+use crate::store::customers::{self, CustomerRecord, CustomerState};
 use crate::store::outbox::{self, OutboxMessage};
 
 /// Which email a message is.
@@ -18,6 +22,8 @@ pub enum MailPurpose {
     Reset,
     /// Someone signed up with the email of an existing account (strict sign-up mode).
     AccountExists,
+    /// The password was changed (reset, activation, or the customer's own update).
+    PasswordChanged,
 }
 
 /// A message ready to render and send.
@@ -25,7 +31,8 @@ pub enum MailPurpose {
 pub struct MailContent {
     pub to: String,
     pub purpose: MailPurpose,
-    /// The link with its token: lives in memory and in the email only.
+    /// The link with its token: lives in memory and in the email only. For the password notice,
+    /// the shop's login page.
     pub url: String,
     pub first_name: Option<String>,
 }
@@ -64,60 +71,50 @@ impl Accounts {
         if !outbox::claim(&txn, message.id, now, now + CLAIM_SECONDS).await? {
             return Ok(None);
         }
-        let needs_reset_token = message.payload.is_none()
-            && (message.kind == KIND_RECOVER || message.kind == KIND_ACCOUNT_EXISTS);
-        let (kind, customer_id, claims) = if needs_reset_token {
-            // The reset token is made now, once: a retry sends the same link.
-            let customer =
-                customers::find_by_email_key(&txn, inner.shop_id, &message.recipient).await?;
-            let Some(customer) = customer.filter(|c| c.state == CustomerState::Enabled) else {
-                outbox::mark_dropped(&txn, message.id, now).await?;
-                txn.commit().await?;
-                return Ok(Some(Delivery::Nothing));
+        if message.kind == KIND_PASSWORD_CHANGED {
+            // A notice: no token, nothing in it that logs in.
+            txn.commit().await?;
+            let customer = match message.customer_id {
+                Some(id) => customers::find_by_id(inner.db.reader(), inner.shop_id, id).await?,
+                None => None,
             };
-            let stamp = if customer.security_stamp.is_empty() {
-                new_security_stamp()
-            } else {
-                customer.security_stamp.clone()
-            };
-            let claims = TokenClaims::new(
-                Purpose::Reset,
-                customer.id,
-                &stamp,
-                now,
-                inner.lifecycle.reset_ttl_seconds,
-            );
-            customers::set_outstanding_nonce(
-                &txn,
-                customer.id,
-                Purpose::Reset,
-                &claims.nonce_hash(),
-                &stamp,
-            )
-            .await?;
-            let payload =
-                serde_json::to_string(&claims).map_err(|e| AccountError::Internal(Box::new(e)))?;
-            let kind = if message.kind == KIND_RECOVER {
-                KIND_RESET
-            } else {
-                KIND_ACCOUNT_EXISTS
-            };
-            outbox::set_content(&txn, message.id, kind, customer.id, &payload).await?;
-            (kind.to_owned(), Some(customer.id), Some(claims))
-        } else {
-            let claims = message
-                .payload
-                .as_deref()
-                .map(serde_json::from_str::<TokenClaims>)
-                .transpose()
-                .map_err(|e| AccountError::Internal(Box::new(e)))?;
-            (message.kind.clone(), message.customer_id, claims)
+            return Ok(Some(Delivery::Send(MailContent {
+                to: customer
+                    .as_ref()
+                    .map_or_else(|| message.recipient.clone(), |c| c.email.clone()),
+                purpose: MailPurpose::PasswordChanged,
+                url: account_login_url(&inner.lifecycle.shop_domain),
+                first_name: customer.and_then(|c| c.first_name),
+            })));
+        }
+        let (kind, customer_id, claims) = match message.payload.as_deref() {
+            Some(payload) => {
+                let claims = serde_json::from_str::<TokenClaims>(payload)
+                    .map_err(|e| AccountError::Internal(Box::new(e)))?;
+                (message.kind.clone(), message.customer_id, claims)
+            }
+            // No token yet (a recovery request), or no more (a message given up keeps no token,
+            // and the operator retried it): one is made now, once, and a retry of this attempt
+            // sends the same link.
+            None => {
+                let Some((kind, customer, claims)) =
+                    self.fresh_token_for(&txn, message, now).await?
+                else {
+                    outbox::mark_dropped(&txn, message.id, now).await?;
+                    txn.commit().await?;
+                    return Ok(Some(Delivery::Nothing));
+                };
+                let payload = serde_json::to_string(&claims)
+                    .map_err(|e| AccountError::Internal(Box::new(e)))?;
+                outbox::set_content(&txn, message.id, kind, customer.id, &payload).await?;
+                (kind.to_owned(), Some(customer.id), claims)
+            }
         };
         txn.commit().await?;
 
-        let (Some(customer_id), Some(claims)) = (customer_id, claims) else {
+        let Some(customer_id) = customer_id else {
             return Err(AccountError::Internal(
-                format!("outbox message {} has no content", message.id).into(),
+                format!("outbox message {} has no customer", message.id).into(),
             ));
         };
         let (purpose, mail_purpose) = match kind.as_str() {
@@ -141,6 +138,64 @@ impl Accounts {
             url: account_url(&inner.lifecycle.shop_domain, purpose, customer_id, &token),
             first_name: customer.and_then(|c| c.first_name),
         })))
+    }
+
+    /// A new one-time token for a message that has none: a reset for a recovery request (or a
+    /// reset, or account-exists message whose token was dropped), an activation for an invited
+    /// customer. `None` when there is nobody to write to any more; the kind to send it as.
+    async fn fresh_token_for(
+        &self,
+        txn: &impl crate::store::ConnectionTrait,
+        message: &OutboxMessage,
+        now: i64,
+    ) -> Result<Option<(&'static str, CustomerRecord, TokenClaims)>, AccountError> {
+        let inner = &self.inner;
+        let (kind, purpose, customer, ttl) = match message.kind.as_str() {
+            KIND_RECOVER | KIND_RESET | KIND_ACCOUNT_EXISTS => {
+                let customer =
+                    customers::find_by_email_key(txn, inner.shop_id, &message.recipient).await?;
+                let kind = if message.kind == KIND_ACCOUNT_EXISTS {
+                    KIND_ACCOUNT_EXISTS
+                } else {
+                    KIND_RESET
+                };
+                (
+                    kind,
+                    Purpose::Reset,
+                    customer.filter(|c| c.state == CustomerState::Enabled),
+                    inner.lifecycle.reset_ttl_seconds,
+                )
+            }
+            KIND_ACTIVATION => {
+                let customer = match message.customer_id {
+                    Some(id) => customers::find_by_id(txn, inner.shop_id, id).await?,
+                    None => None,
+                };
+                (
+                    KIND_ACTIVATION,
+                    Purpose::Activate,
+                    customer.filter(|c| c.state != CustomerState::Enabled),
+                    inner.lifecycle.activation_ttl_seconds,
+                )
+            }
+            other => {
+                return Err(AccountError::Internal(
+                    format!("unknown mail kind {other}").into(),
+                ));
+            }
+        };
+        let Some(customer) = customer else {
+            return Ok(None);
+        };
+        let stamp = if customer.security_stamp.is_empty() {
+            new_security_stamp()
+        } else {
+            customer.security_stamp.clone()
+        };
+        let claims = TokenClaims::new(purpose, customer.id, &stamp, now, ttl);
+        customers::set_outstanding_nonce(txn, customer.id, purpose, &claims.nonce_hash(), &stamp)
+            .await?;
+        Ok(Some((kind, customer, claims)))
     }
 
     pub async fn mail_sent(&self, id: i64) -> Result<(), AccountError> {

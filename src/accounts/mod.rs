@@ -71,6 +71,7 @@ struct Inner {
     shop_name: String,
     password_policy: PasswordPolicy,
     token_ttl_seconds: i64,
+    token_max_lifetime_seconds: i64,
     max_addresses_per_customer: u64,
     allow_email_change: bool,
     lifecycle: LifecycleSettings,
@@ -88,6 +89,8 @@ pub struct LifecycleSettings {
     pub reset_ttl_seconds: i64,
     pub reveal_unknown_email_on_recover: bool,
     pub uniform_sign_up: bool,
+    /// Mail the customer when their password changes (reset, activation, customerUpdate).
+    pub notify_password_changed: bool,
     pub recover_per_ip: u32,
     pub recover_per_email: u32,
     pub recover_window_seconds: i64,
@@ -114,6 +117,8 @@ pub struct AccountsSettings {
     pub shop_name: String,
     pub password_policy: PasswordPolicy,
     pub token_ttl_seconds: i64,
+    /// How long renewals can keep a session alive, from the login that started it.
+    pub token_max_lifetime_seconds: i64,
     pub max_addresses_per_customer: u64,
     pub allow_email_change: bool,
     pub lifecycle: LifecycleSettings,
@@ -131,6 +136,7 @@ impl Accounts {
                 shop_name: settings.shop_name,
                 password_policy: settings.password_policy,
                 token_ttl_seconds: settings.token_ttl_seconds,
+                token_max_lifetime_seconds: settings.token_max_lifetime_seconds,
                 max_addresses_per_customer: settings.max_addresses_per_customer,
                 allow_email_change: settings.allow_email_change,
                 lifecycle: settings.lifecycle,

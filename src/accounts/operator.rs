@@ -61,8 +61,12 @@ impl Accounts {
         Ok(match id {
             Some(id) => customers::find_by_id(inner.db.reader(), inner.shop_id, id).await?,
             None => {
-                customers::find_by_email_key(inner.db.reader(), inner.shop_id, &key.to_lowercase())
-                    .await?
+                customers::find_by_email_key(
+                    inner.db.reader(),
+                    inner.shop_id,
+                    &crate::domain::email::normalize(key),
+                )
+                .await?
             }
         })
     }
@@ -111,7 +115,12 @@ impl Accounts {
             return Ok(false);
         };
         let txn = self.inner.db.begin_write().await?;
-        outbox::delete_for_customer(&txn, customer.id, &customer.email.to_lowercase()).await?;
+        outbox::delete_for_customer(
+            &txn,
+            customer.id,
+            &crate::domain::email::normalize(&customer.email),
+        )
+        .await?;
         let deleted = customers::delete(&txn, customer.id).await?;
         txn.commit().await?;
         tracing::info!(customer_id = customer.id, "customer erased by the operator");
@@ -126,7 +135,7 @@ impl Accounts {
         let addresses = addresses::list_for_customers(inner.db.reader(), &[customer.id]).await?;
         let sessions =
             access_tokens::count_live_for_customer(inner.db.reader(), customer.id, now()).await?;
-        let email_key = customer.email.to_lowercase();
+        let email_key = crate::domain::email::normalize(&customer.email);
         let pending = outbox::list(inner.db.reader(), OutboxFilter::Pending, 1_000)
             .await?
             .into_iter()

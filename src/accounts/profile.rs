@@ -59,7 +59,7 @@ impl Accounts {
             None => Some(Change::Keep),
             Some(raw) => match Email::parse(raw) {
                 Ok(email)
-                    if email.key() == current.email.to_lowercase()
+                    if email.key() == crate::domain::email::normalize(&current.email)
                         && email.as_str() == current.email =>
                 {
                     Some(Change::Keep)
@@ -97,7 +97,9 @@ impl Accounts {
         };
 
         let new_email_key = match &email {
-            Change::Set((_, key)) if *key != current.email.to_lowercase() => Some(key.as_str()),
+            Change::Set((_, key)) if *key != crate::domain::email::normalize(&current.email) => {
+                Some(key.as_str())
+            }
             _ => None,
         };
         let new_phone = match &phone {
@@ -167,8 +169,12 @@ impl Accounts {
         let customer = customers::lock(&txn, current.id)
             .await?
             .ok_or(AccountError::TokenNotFound)?;
+        if changes_password {
+            self.enqueue_password_notice(&txn, &customer).await?;
+        }
         txn.commit().await?;
         if changes_password {
+            inner.outbox_signal.notify_one();
             tracing::info!(
                 customer_id = current.id,
                 "password changed; earlier tokens revoked"

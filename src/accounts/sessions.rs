@@ -33,7 +33,7 @@ impl Accounts {
         client_ip: Option<std::net::IpAddr>,
     ) -> Result<IssuedToken, AccountError> {
         let inner = &self.inner;
-        let email_key = email.trim().to_lowercase();
+        let email_key = crate::domain::email::normalize(email);
         let account_key = format!("login:account:{email_key}");
         let ip_key = format!(
             "login:ip:{}",
@@ -189,15 +189,28 @@ impl Accounts {
     }
 
     /// Extends a live token by a full lifetime from now; the token itself does not change.
+    /// Renewal never goes past the absolute lifetime counted from the login that made the
+    /// token: after that the customer must log in again, so a stolen token cannot be kept
+    /// alive for ever.
     #[tracing::instrument(skip_all)]
     pub async fn renew_token(&self, token: &str) -> Result<IssuedToken, AccountError> {
         let digest = access_token::digest(token).ok_or(AccountError::TokenNotFound)?;
         let now = now();
-        let expires_at = now + self.inner.token_ttl_seconds;
         let txn = self.inner.db.begin_write().await?;
         let (record, _) = access_tokens::find_live(&txn, &digest, now)
             .await?
             .ok_or(AccountError::TokenNotFound)?;
+        let ends_at = record
+            .created_at
+            .saturating_add(self.inner.token_max_lifetime_seconds);
+        if now >= ends_at {
+            tracing::info!(
+                customer_id = record.customer_id,
+                "renewal refused: the session reached its absolute lifetime"
+            );
+            return Err(AccountError::TokenNotFound);
+        }
+        let expires_at = (now + self.inner.token_ttl_seconds).min(ends_at);
         if !access_tokens::extend(&txn, record.id, now, expires_at).await? {
             return Err(AccountError::TokenNotFound);
         }
@@ -245,7 +258,11 @@ impl Accounts {
         let digest = access_token::digest(&token)
             .ok_or_else(|| AccountError::Internal("generated token is malformed".into()))?;
         let now = now();
-        let expires_at = now + self.inner.token_ttl_seconds;
+        let expires_at = now
+            + self
+                .inner
+                .token_ttl_seconds
+                .min(self.inner.token_max_lifetime_seconds);
         access_tokens::insert(txn, new_id(), customer_id, &digest, now, expires_at).await?;
         Ok(IssuedToken { token, expires_at })
     }

@@ -113,13 +113,25 @@ pub fn verify(
 
 /// `https://{domain}/account/{activate|reset}/{id}/{token}`.
 pub fn account_url(domain: &str, purpose: Purpose, customer_id: i64, token: &str) -> String {
+    format!(
+        "{}/account/{}/{customer_id}/{token}",
+        shop_base_url(domain),
+        purpose.claim()
+    )
+}
+
+/// The shop's login page: what a notice links to when it must not carry anything that logs in.
+pub fn account_login_url(domain: &str) -> String {
+    format!("{}/account/login", shop_base_url(domain))
+}
+
+fn shop_base_url(domain: &str) -> String {
     let domain = domain.trim_end_matches('/');
-    let base = if domain.contains("://") {
+    if domain.contains("://") {
         domain.to_owned()
     } else {
         format!("https://{domain}")
-    };
-    format!("{base}/account/{}/{customer_id}/{token}", purpose.claim())
+    }
 }
 
 /// The customer id and token of an activation or reset URL (any host: storefronts proxy these).

@@ -6,6 +6,13 @@ use super::problem::{ErrorCode, Problem};
 const FIELD: &str = "email";
 const MAX_LEN: usize = 254;
 
+/// The one normalisation rule for emails as keys: surrounding whitespace (spaces, tabs, line
+/// breaks) removed, then lower case. Look-ups, uniqueness, throttle keys and the password rules
+/// all see the address through this function, so a leading space cannot skip one of them.
+pub fn normalize(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
 /// A syntactically valid email address with a plausible domain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email {
@@ -52,7 +59,7 @@ impl Email {
 
     /// The key that uniqueness and look-ups use: emails are case-insensitive for customers.
     pub fn key(&self) -> String {
-        self.value.to_lowercase()
+        normalize(&self.value)
     }
 }
 
@@ -131,6 +138,18 @@ mod tests {
             "a@x_y.com",
         ] {
             assert_eq!(code(raw), Some(ErrorCode::BadDomain), "{raw}");
+        }
+    }
+
+    #[test]
+    fn normalisation_trims_every_kind_of_whitespace() {
+        for raw in [
+            " Jane@Example.com",
+            "\tjane@example.com",
+            "jane@EXAMPLE.com\n",
+            "\u{a0}jane@example.com",
+        ] {
+            assert_eq!(normalize(raw), "jane@example.com", "{raw:?}");
         }
     }
 

@@ -434,6 +434,34 @@ mod tests {
     }
 
     #[test]
+    fn deeply_nested_json_in_a_signed_token_is_refused_without_recursing() {
+        // Only the holder of the secret can sign a payload, but a merchant's site built from
+        // untrusted fields could still wrap one: the JSON parser must not recurse once per level
+        // (100,000 levels would overflow the stack and abort the process). serde_json stops at
+        // its recursion limit. The plaintext is written as text and encrypted here: `encode`
+        // takes a `Value`, which could not even be built and dropped at this depth.
+        let depth = 100_000;
+        let plaintext = format!(
+            r#"{{"email":"ada@example.com","created_at":"{NOW_ISO}","tags":{}1{}}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let iv = [7u8; BLOCK];
+        let ciphertext = cbc::Encryptor::<Aes128>::new(&keys().encryption.into(), &iv.into())
+            .encrypt_padded_vec_mut::<Pkcs7>(plaintext.as_bytes());
+        let token = signed(&[iv.as_slice(), &ciphertext].concat());
+        assert_eq!(check(&token), Err(MultipassError::InvalidPayload));
+
+        // The same payload at an ordinary depth is read, its unknown field ignored.
+        let shallow =
+            format!(r#"{{"email":"ada@example.com","created_at":"{NOW_ISO}","tags":[[[1]]]}}"#);
+        let ciphertext = cbc::Encryptor::<Aes128>::new(&keys().encryption.into(), &iv.into())
+            .encrypt_padded_vec_mut::<Pkcs7>(shallow.as_bytes());
+        let token = signed(&[iv.as_slice(), &ciphertext].concat());
+        assert!(check(&token).is_ok());
+    }
+
+    #[test]
     fn expired_and_future_tokens_are_refused() {
         let token = fresh_token();
         let at = |now: i64| decode(&keys(), &token, now, DEFAULT_SKEW_SECONDS);

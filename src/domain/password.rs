@@ -106,10 +106,11 @@ impl Password {
                 "Password is too common: choose one that is harder to guess",
             ));
         }
+        // The email as every other rule sees it: " jane@x.com" must not hide "jane".
         let local_part = context
             .email
-            .and_then(|e| e.split('@').next())
-            .map(str::to_lowercase);
+            .map(super::email::normalize)
+            .and_then(|e| e.split('@').next().map(str::to_owned));
         if local_part.is_some_and(|local| local.chars().count() >= 4 && lower.contains(&local)) {
             return Err(Problem::new(
                 FIELD,
@@ -237,6 +238,29 @@ mod tests {
             Password::parse_in_context("short", &policy, context).is_err(),
             "the policy still applies"
         );
+    }
+
+    #[test]
+    fn the_email_rule_sees_the_normalised_email() {
+        let policy = PasswordPolicy::default();
+        for email in [
+            " wslead@example.com",
+            "\twslead@example.com",
+            "WSLEAD@example.com ",
+        ] {
+            let context = PasswordContext {
+                email: Some(email),
+                shop_name: None,
+            };
+            assert_eq!(
+                Password::parse_in_context("Wslead-Secret-Pass-13", &policy, context)
+                    .err()
+                    .map(|p| p.message)
+                    .as_deref(),
+                Some("Password must not contain your email address"),
+                "{email:?}"
+            );
+        }
     }
 
     #[test]

@@ -12,11 +12,13 @@ mod in_context;
 mod lifecycle_mutations;
 mod limits;
 mod mutation;
+pub mod nesting;
 mod node;
 mod null_fields;
 mod payloads;
 mod query;
 mod scalars;
+mod typename_rules;
 
 use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 
@@ -58,6 +60,7 @@ pub fn build_schema(accounts: Accounts, settings: SchemaSettings) -> StorefrontS
             max_depth: settings.max_depth,
             max_cost: settings.max_cost,
         })
+        .extension(typename_rules::TypenameRules)
         // Guards against documents built to exhaust the validator itself.
         .limit_recursive_depth(64)
         .limit_directives(20);

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::problem_response::graphql_error;
 use crate::accounts::StorefrontAccess;
+use crate::graphql::nesting::{self, JSON_MAX_NESTING};
 use crate::graphql::{
     AddressLoader, CustomerLoader, RequestContext, buyer_token, restore_errored_fields,
     root_field_count,
@@ -53,6 +54,9 @@ pub async fn post_graphql(State(state): State<AppState>, request: Request) -> Re
     };
     match parse_post_body(&parts.headers, &bytes) {
         Ok(mut request) => {
+            if let Err(response) = refuse_deep_nesting(&request) {
+                return response;
+            }
             if let Err(response) = state.persisted_queries.resolve(&mut request).await {
                 return response;
             }
@@ -76,10 +80,13 @@ pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Res
         Err(err) => {
             return graphql_error(
                 StatusCode::BAD_REQUEST,
-                format!("Invalid query string: {err}"),
+                with_json_nesting_limit(format!("Invalid query string: {err}")),
             );
         }
     };
+    if let Err(response) = refuse_deep_nesting(&request) {
+        return response;
+    }
     if let Err(response) = state.persisted_queries.resolve(&mut request).await {
         return response;
     }
@@ -126,10 +133,13 @@ fn parse_post_body(headers: &HeaderMap, body: &Bytes) -> Result<async_graphql::R
                 ));
             }
             serde_json::from_slice::<async_graphql::Request>(body).map_err(|err| {
-                graphql_error(
-                    StatusCode::BAD_REQUEST,
-                    format!("Required parameter missing or invalid: {err}"),
-                )
+                let message = err.to_string();
+                let message = if message.starts_with(JSON_RECURSION_LIMIT) {
+                    with_json_nesting_limit(message)
+                } else {
+                    format!("Required parameter missing or invalid: {message}")
+                };
+                graphql_error(StatusCode::BAD_REQUEST, message)
             })
         }
         "application/graphql" => std::str::from_utf8(body)
@@ -143,6 +153,40 @@ fn parse_post_body(headers: &HeaderMap, body: &Bytes) -> Result<async_graphql::R
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             format!("Unsupported Content-Type {other}: send application/json"),
         )),
+    }
+}
+
+/// Refuses a document that nests `[` and `{` deeper than [`nesting::MAX_NESTING`], with the
+/// parser's own answer to selections nested too deep. Checked before anything parses the
+/// document (the persisted-query cache, the mutation check, the execution): the parser, the
+/// validator and variable coercion recurse once per level, and a few kilobytes of `[` overflowed
+/// a worker's stack, which aborts the whole process.
+#[allow(clippy::result_large_err)]
+fn refuse_deep_nesting(request: &async_graphql::Request) -> Result<(), Response> {
+    nesting::check_nesting(&request.query).map_err(|too_deep| {
+        let response = async_graphql::Response::from_errors(vec![too_deep.into()]);
+        let mut response = GraphQLResponse::from(response).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+        response
+    })
+}
+
+/// How serde_json's message for JSON nested too deep begins.
+const JSON_RECURSION_LIMIT: &str = "recursion limit exceeded";
+
+/// serde_json refuses JSON (a body, its `variables` or `extensions`) nested deeper than
+/// [`JSON_MAX_NESTING`] levels before it recurses further, but says only "recursion limit
+/// exceeded at line L column C": this adds what the limit is.
+fn with_json_nesting_limit(message: String) -> String {
+    if message.contains(JSON_RECURSION_LIMIT) {
+        format!(
+            "{message}: arrays and objects in JSON may nest at most {JSON_MAX_NESTING} levels deep"
+        )
+    } else {
+        message
     }
 }
 

@@ -1,4 +1,5 @@
-//! Liveness (the process answers), readiness (it can reach its database) and metrics.
+//! Liveness (the process answers), readiness (it can reach its database, and on SQLite the file it
+//! opened is still the one at its path) and metrics.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,7 +15,8 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.accounts.database().ping().await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(err) => {
-            tracing::warn!(error = %err, "readiness check failed: database unreachable");
+            // The reason (unreachable, or the SQLite file deleted or replaced) is in the error.
+            tracing::warn!(error = %err, "readiness check failed: database unavailable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }

@@ -75,7 +75,7 @@ impl Sender {
                         &content.url,
                         content.first_name.as_deref(),
                     );
-                    match self.mailer.send(&content.to, &rendered).await {
+                    match self.mailer.send(message.id, &content.to, &rendered).await {
                         Ok(()) => {
                             self.accounts.mail_sent(message.id).await?;
                             crate::metrics::mail_delivered("sent");

@@ -1,7 +1,9 @@
 //! The texts of account emails: built-in plain-text and HTML templates, each replaceable by a
 //! file of the same name in `mail.templates_dir`. Placeholders: `{{shop_name}}`, `{{url}}`,
-//! `{{first_name}}` (HTML-escaped in the HTML templates). Files: `activation`, `reset` and
-//! `account_exists` (strict sign-up mode), each `.txt` and `.html`.
+//! `{{first_name}}` (HTML-escaped in the HTML templates). Files: `activation`, `reset`,
+//! `account_exists` (strict sign-up mode) and `password_changed`, each `.txt` and `.html`.
+//! In `password_changed`, `{{url}}` is the shop's login page: that notice never carries a link
+//! that logs in or resets anything.
 
 use std::path::Path;
 
@@ -64,6 +66,27 @@ const ACCOUNT_EXISTS_HTML: &str = "<!doctype html>
 </body></html>
 ";
 
+const PASSWORD_CHANGED_TXT: &str = "Hi {{first_name}},
+
+The password of your {{shop_name}} account was just changed, and every device that was signed in
+has been signed out.
+
+If that was you, there is nothing to do.
+
+If it was not you, ask for a new password at once from the sign-in page and contact us:
+
+{{url}}
+";
+
+const PASSWORD_CHANGED_HTML: &str = "<!doctype html>
+<html><body>
+<p>Hi {{first_name}},</p>
+<p>The password of your {{shop_name}} account was just changed, and every device that was signed in has been signed out.</p>
+<p>If that was you, there is nothing to do.</p>
+<p>If it was not you, ask for a new password at once from the <a href=\"{{url}}\">sign-in page</a> and contact us.</p>
+</body></html>
+";
+
 pub struct Template {
     subject: String,
     text: String,
@@ -74,6 +97,7 @@ pub struct Templates {
     activation: Template,
     reset: Template,
     account_exists: Template,
+    password_changed: Template,
 }
 
 pub struct Rendered {
@@ -107,6 +131,11 @@ impl Templates {
                 text: read("account_exists.txt", ACCOUNT_EXISTS_TXT)?,
                 html: read("account_exists.html", ACCOUNT_EXISTS_HTML)?,
             },
+            password_changed: Template {
+                subject: "Your {{shop_name}} password was changed".to_owned(),
+                text: read("password_changed.txt", PASSWORD_CHANGED_TXT)?,
+                html: read("password_changed.html", PASSWORD_CHANGED_HTML)?,
+            },
         })
     }
 
@@ -121,6 +150,7 @@ impl Templates {
             MailPurpose::Activation => &self.activation,
             MailPurpose::Reset => &self.reset,
             MailPurpose::AccountExists => &self.account_exists,
+            MailPurpose::PasswordChanged => &self.password_changed,
         };
         let first_name = first_name.filter(|n| !n.is_empty()).unwrap_or("there");
         let fill = |text: &str, escape: bool| {
@@ -165,6 +195,28 @@ mod tests {
         );
         assert!(mail.html.contains("Ada&#39;s &lt;Shop&gt;"));
         assert!(!mail.html.contains("<Shop>"));
+    }
+
+    #[test]
+    fn the_password_notice_has_its_own_replaceable_template() {
+        let built_in = Templates::load(None).expect("built-in");
+        let mail = built_in.render(
+            MailPurpose::PasswordChanged,
+            "Shop",
+            "https://shop.example/account/login",
+            Some("Ada"),
+        );
+        assert_eq!(mail.subject, "Your Shop password was changed");
+        assert!(mail.text.contains("https://shop.example/account/login"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("password_changed.txt"),
+            "{{shop_name}}: new password",
+        )
+        .expect("write");
+        let replaced = Templates::load(Some(dir.path())).expect("load");
+        let mail = replaced.render(MailPurpose::PasswordChanged, "Shop", "https://u", None);
+        assert_eq!(mail.text, "Shop: new password");
     }
 
     #[test]

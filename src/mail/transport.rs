@@ -103,11 +103,15 @@ impl Mailer {
         }
     }
 
-    pub async fn send(&self, to: &str, mail: &Rendered) -> Result<(), MailError> {
+    /// Sends one outbox message. Its `Message-ID` is made from the outbox id, so that a message
+    /// sent again after a lost acknowledgement (delivery is at least once) can be recognised
+    /// as the same one by the receiving side.
+    pub async fn send(&self, outbox_id: i64, to: &str, mail: &Rendered) -> Result<(), MailError> {
         let to: Mailbox = to
             .parse()
             .map_err(|e| MailError::Message(format!("recipient: {e}")))?;
         let message = Message::builder()
+            .message_id(Some(message_id(outbox_id, &self.from)))
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
@@ -132,5 +136,24 @@ impl Mailer {
                 Ok(())
             }
         }
+    }
+}
+
+/// `<outbox-{id}@{sender's domain}>`: unique per message (outbox ids are), the same on every
+/// attempt.
+fn message_id(outbox_id: i64, from: &Mailbox) -> String {
+    format!("<outbox-{outbox_id}@{}>", from.email.domain())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_ids_are_stable_per_outbox_message() {
+        let from: Mailbox = "Shop <no-reply@shop.example>".parse().expect("mailbox");
+        assert_eq!(message_id(42, &from), "<outbox-42@shop.example>");
+        assert_eq!(message_id(42, &from), message_id(42, &from));
+        assert_ne!(message_id(42, &from), message_id(43, &from));
     }
 }

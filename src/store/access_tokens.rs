@@ -10,6 +10,8 @@ use super::error::StoreError;
 pub struct TokenRecord {
     pub id: i64,
     pub customer_id: i64,
+    /// When the login that made this token happened: renewing never moves it.
+    pub created_at: i64,
     pub expires_at: i64,
 }
 
@@ -18,6 +20,7 @@ impl From<customer_access_token::Model> for TokenRecord {
         Self {
             id: row.id,
             customer_id: row.customer_id,
+            created_at: row.created_at,
             expires_at: row.expires_at,
         }
     }

@@ -2,6 +2,7 @@
 //! transactions queue instead of failing with SQLITE_BUSY, while readers use a pool of their own
 //! (WAL lets them run beside the writer). On PostgreSQL both are the same pool.
 
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,7 +11,7 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqlxSqliteConnector, TransactionTrait,
+    SqliteTransactionMode, SqlxSqliteConnector, TransactionOptions, TransactionTrait,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
@@ -28,6 +29,81 @@ pub struct Database {
     writer: DatabaseConnection,
     backend: Backend,
     statements: Arc<AtomicU64>,
+    /// The SQLite file the connections opened; `None` on PostgreSQL and in memory.
+    file: Option<Arc<DatabaseFile>>,
+}
+
+/// The SQLite file as it was when the server opened it. Connections keep reading and writing the
+/// file they opened even after it was deleted or replaced at its path, and every answer still
+/// looks right: but no one else sees those writes, and the next start opens whatever is at the
+/// path. Only comparing the path with the opened file notices.
+struct DatabaseFile {
+    /// Absolute, so that a change of working directory does not change what is checked.
+    path: PathBuf,
+    identity: FileIdentity,
+}
+
+/// Device and inode: a file put in the place of the deleted one (by a restore, or by a connection
+/// that created it anew) has other numbers, even with the same name and contents. An inode number
+/// is reused once no one holds the deleted file open (the pool closes idle connections), so the
+/// birth time, where the file system keeps one, tells a reused number apart.
+#[cfg(unix)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
+    device: u64,
+    inode: u64,
+    created: Option<std::time::SystemTime>,
+}
+
+/// Elsewhere there is no portable identity of a file: only its disappearance is noticed.
+#[cfg(not(unix))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity;
+
+impl FileIdentity {
+    fn of(path: &Path) -> std::io::Result<Self> {
+        let metadata = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Ok(Self {
+                device: metadata.dev(),
+                inode: metadata.ino(),
+                created: metadata.created().ok(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = metadata;
+            Ok(Self)
+        }
+    }
+}
+
+impl DatabaseFile {
+    /// Records the file at `path` once a connection has opened (or created) it.
+    fn opened(path: &Path) -> std::io::Result<Self> {
+        let path = std::path::absolute(path)?;
+        let identity = FileIdentity::of(&path)?;
+        Ok(Self { path, identity })
+    }
+
+    /// Fails when the path no longer names the file that was opened.
+    fn check(&self) -> Result<(), DbErr> {
+        match FileIdentity::of(&self.path) {
+            Ok(identity) if identity == self.identity => Ok(()),
+            Ok(_) => Err(DbErr::Custom(format!(
+                "the database file {} was replaced by another file since the server opened it; \
+                 restart to use it",
+                self.path.display()
+            ))),
+            Err(err) => Err(DbErr::Custom(format!(
+                "the database file {} is gone since the server opened it ({err}); \
+                 writes no longer reach a file anyone can open",
+                self.path.display()
+            ))),
+        }
+    }
 }
 
 /// Counts every statement a connection runs (for metrics, and for tests that prove a request
@@ -58,6 +134,7 @@ impl Database {
                 writer: pool,
                 backend: Backend::Postgres,
                 statements,
+                file: None,
             })
         } else {
             Err(DbErr::Custom(
@@ -75,7 +152,11 @@ impl Database {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             // Other processes (the CLI) may hold the write lock for a moment.
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // Deleted and overwritten content (an outbox payload dropped after delivery) is
+            // zeroed in its page instead of lingering in the file's free space; "fast" does so
+            // without extra I/O.
+            .pragma("secure_delete", "fast");
         let acquire = Duration::from_secs(config.acquire_timeout_seconds);
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         // No ping before each use: the file cannot go away like a network peer, and each ping
@@ -88,6 +169,24 @@ impl Database {
             .await
             .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
         let statements = Arc::new(AtomicU64::new(0));
+        // The writer's connection has opened (or created) the file: this is the file to watch.
+        let file = if in_memory {
+            None
+        } else {
+            let path = options.get_filename();
+            match DatabaseFile::opened(path) {
+                Ok(file) => Some(Arc::new(file)),
+                Err(err) => {
+                    // Not fatal: the connections work; only readiness cannot watch the file.
+                    tracing::warn!(
+                        path = %path.display(),
+                        error = %err,
+                        "cannot read the database file's identity; readiness will not notice if it is deleted or replaced"
+                    );
+                    None
+                }
+            }
+        };
         let mut writer = SqlxSqliteConnector::from_sqlx_sqlite_pool(writer_pool);
         count_statements(&mut writer, &statements);
         // An in-memory database exists once per connection: readers must share the writer.
@@ -110,6 +209,7 @@ impl Database {
             writer,
             backend: Backend::Sqlite,
             statements,
+            file,
         })
     }
 
@@ -144,8 +244,24 @@ impl Database {
     }
 
     /// Starts the one transaction of a use case that writes.
+    ///
+    /// On SQLite it takes the write lock at BEGIN (IMMEDIATE). A DEFERRED transaction that reads
+    /// first and then writes must upgrade its read lock, and SQLite does not wait on the busy
+    /// timeout for that upgrade (waiting could deadlock two such transactions): while another
+    /// process holds the write lock, it would fail at once with "database is locked". Taking the
+    /// lock at BEGIN waits for it like any other lock, so every write waits alike.
     pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
-        self.writer.begin().await
+        match self.backend {
+            Backend::Sqlite => {
+                self.writer
+                    .begin_with_options(TransactionOptions {
+                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                        ..TransactionOptions::default()
+                    })
+                    .await
+            }
+            Backend::Postgres => self.writer.begin().await,
+        }
     }
 
     pub async fn migrate(&self) -> Result<(), DbErr> {
@@ -157,8 +273,15 @@ impl Database {
         Ok(Migrator::get_pending_migrations(&self.writer).await?.len())
     }
 
-    /// Readiness: the database answers a trivial query.
+    /// Readiness: the database answers a trivial query and, on SQLite, the file at the database's
+    /// path is still the one the server opened (the query alone keeps answering from a deleted
+    /// file).
     pub async fn ping(&self) -> Result<(), DbErr> {
+        // The file first: once it is gone, a newly opened connection fails too, with a reason
+        // that says less.
+        if let Some(file) = &self.file {
+            file.check()?;
+        }
         self.reader.execute_unprepared("SELECT 1").await.map(|_| ())
     }
 
@@ -167,5 +290,44 @@ impl Database {
         if self.backend == Backend::Sqlite {
             let _ = self.writer.close().await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_watched_file_says_why_it_no_longer_counts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ready.db");
+        std::fs::write(&path, b"").expect("the file");
+        let file = DatabaseFile::opened(&path).expect("its identity");
+        file.check().expect("the file it opened");
+
+        std::fs::remove_file(&path).expect("delete");
+        let gone = file.check().expect_err("the file is gone").to_string();
+        assert!(gone.contains("is gone"), "{gone}");
+
+        // Only unix tells one file from another at the same path.
+        #[cfg(unix)]
+        {
+            // Made elsewhere and moved into place, as a restore does; it may even get the freed
+            // inode number.
+            let other = dir.path().join("other.db");
+            std::fs::write(&other, b"").expect("another file");
+            std::fs::rename(&other, &path).expect("moved to the path");
+            let replaced = file.check().expect_err("another file").to_string();
+            assert!(replaced.contains("replaced"), "{replaced}");
+        }
+    }
+
+    #[tokio::test]
+    async fn in_memory_databases_have_no_file_to_watch() {
+        let db = Database::connect("sqlite::memory:", &DatabaseConfig::default())
+            .await
+            .expect("connect");
+        assert!(db.file.is_none());
+        db.ping().await.expect("ready");
     }
 }

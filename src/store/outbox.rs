@@ -1,6 +1,8 @@
 //! The mail outbox: messages to send, committed in the same transaction as the change they
 //! announce, and worked off by the sender with retries. A row is claimed (`locked_until`) before
-//! it is sent, so several nodes never send the same message at once.
+//! it is sent, so several nodes never send the same message at once. Once a message is sent or
+//! given up, only its metadata stays: the payload (the claims a one-time link is signed from) is
+//! dropped, so a copy of the database and the signing key cannot rebuild a link.
 
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -133,6 +135,7 @@ pub async fn set_content(
 pub async fn mark_sent(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(), StoreError> {
     mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::SentAt, Expr::value(now))
+        .col_expr(mail_outbox::Column::Payload, no_payload())
         .col_expr(
             mail_outbox::Column::LockedUntil,
             Expr::value(Option::<i64>::None),
@@ -172,7 +175,10 @@ pub async fn mark_attempt_failed(
         .col_expr(mail_outbox::Column::LastError, Expr::value(error))
         .filter(mail_outbox::Column::Id.eq(id));
     if give_up {
-        update = update.col_expr(mail_outbox::Column::FailedAt, Expr::value(now));
+        // A retry by the operator makes a new link (`retry_failed`).
+        update = update
+            .col_expr(mail_outbox::Column::FailedAt, Expr::value(now))
+            .col_expr(mail_outbox::Column::Payload, no_payload());
     }
     update.exec(db).await?;
     Ok(())
@@ -182,6 +188,7 @@ pub async fn mark_attempt_failed(
 pub async fn mark_dropped(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(), StoreError> {
     mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::SentAt, Expr::value(now))
+        .col_expr(mail_outbox::Column::Payload, no_payload())
         .col_expr(
             mail_outbox::Column::LockedUntil,
             Expr::value(Option::<i64>::None),
@@ -194,6 +201,11 @@ pub async fn mark_dropped(db: &impl ConnectionTrait, id: i64, now: i64) -> Resul
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// NULL for the payload column.
+fn no_payload() -> sea_orm::sea_query::SimpleExpr {
+    Expr::value(Option::<String>::None)
 }
 
 /// Messages not sent yet (pending or retrying).

@@ -32,6 +32,8 @@ async fn the_suite_runs_on_the_requested_database() {
     if expected == Backend::Sqlite {
         assert_eq!(pragma(&app, "journal_mode").await, "wal");
         assert_eq!(pragma(&app, "foreign_keys").await, "1");
+        // 2 is FAST: freed content is zeroed where that costs no extra I/O.
+        assert_eq!(pragma(&app, "secure_delete").await, "2");
         assert!(app.config.data_dir.join("storefront.db").exists());
     }
 }

@@ -384,7 +384,15 @@ async fn a_newer_token_a_password_change_and_time_each_end_a_reset_link() {
 
     // Expiry.
     recover(&app, "links@example.com").await;
-    let third = link(&smtp.wait_for(3).await[2], "reset");
+    // The password change was announced too: four messages, the third link among them.
+    let third = smtp
+        .wait_for(4)
+        .await
+        .iter()
+        .filter(|m| m.contains("/account/reset/"))
+        .map(|m| link(m, "reset"))
+        .find(|url| *url != first && *url != second)
+        .expect("a third reset link");
     tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
     let expired = app
         .graphql(
@@ -709,5 +717,251 @@ async fn twenty_concurrent_activations_with_one_link_succeed_once() {
     assert!(
         login["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object(),
         "{login}"
+    );
+}
+
+const UPDATE_PASSWORD: &str = "mutation($token: String!, $password: String!) {
+  customerUpdate(customerAccessToken: $token, customer: { password: $password }) {
+    customerAccessToken { accessToken }
+    customerUserErrors { field message code }
+  }
+}";
+
+/// The messages with this subject.
+fn with_subject<'a>(messages: &'a [String], subject: &str) -> Vec<&'a String> {
+    let header = format!("Subject: {subject}");
+    messages.iter().filter(|m| m.contains(&header)).collect()
+}
+
+/// A password notice: it says what happened and carries nothing that logs in or resets.
+fn assert_is_a_harmless_notice(message: &str) {
+    assert!(
+        message.contains("https://shop.example.com/account/login"),
+        "{message}"
+    );
+    for one_time in ["/account/reset/", "/account/activate/"] {
+        assert!(!message.contains(one_time), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn a_password_changed_by_reset_by_update_or_by_activation_is_announced_by_mail() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let notice = "Your Example Shop password was changed";
+
+    // customerUpdate with a password.
+    let token = app.signed_in_customer("notice@example.com").await;
+    let update = app
+        .graphql(
+            UPDATE_PASSWORD,
+            json!({ "token": token, "password": "a-changed-password-1" }),
+        )
+        .await;
+    assert_eq!(
+        update["data"]["customerUpdate"]["customerUserErrors"],
+        json!([]),
+        "{update}"
+    );
+    let messages = smtp.wait_for(1).await;
+    let notices = with_subject(&messages, notice);
+    assert_eq!(notices.len(), 1, "{messages:?}");
+    assert!(
+        notices[0].contains("To: notice@example.com"),
+        "{}",
+        notices[0]
+    );
+    assert_is_a_harmless_notice(notices[0]);
+
+    // A reset.
+    recover(&app, "notice@example.com").await;
+    let messages = smtp.wait_for(2).await;
+    let url = link(
+        with_subject(&messages, "Reset your Example Shop password")[0],
+        "reset",
+    );
+    let reset = app
+        .graphql(
+            RESET_BY_URL,
+            json!({ "url": url, "password": "a-changed-password-2" }),
+        )
+        .await;
+    assert!(reset["data"]["customerResetByUrl"]["customerAccessToken"].is_object());
+    let messages = smtp.wait_for(3).await;
+    assert_eq!(with_subject(&messages, notice).len(), 2);
+
+    // An activation sets the first password.
+    app.app
+        .accounts
+        .invite("activated@example.com", None, None)
+        .await
+        .expect("invite");
+    let messages = smtp.wait_for(4).await;
+    let url = link(
+        with_subject(&messages, "Activate your Example Shop account")[0],
+        "activate",
+    );
+    let activated = app
+        .graphql(ACTIVATE_BY_URL, json!({ "url": url, "password": PASSWORD }))
+        .await;
+    assert!(activated["data"]["customerActivateByUrl"]["customerAccessToken"].is_object());
+    let messages = smtp.wait_for(5).await;
+    let notices = with_subject(&messages, notice);
+    assert_eq!(notices.len(), 3);
+    assert!(
+        notices
+            .iter()
+            .any(|m| m.contains("To: activated@example.com"))
+    );
+    notices.iter().for_each(|m| assert_is_a_harmless_notice(m));
+
+    // A profile change without a password is no password change.
+    let token = app.signed_in_customer("quiet@example.com").await;
+    app.graphql(
+        "mutation($token: String!) { customerUpdate(customerAccessToken: $token, customer: { firstName: \"Q\" }) { customerUserErrors { code } } }",
+        json!({ "token": token }),
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(smtp.messages().len(), 5);
+}
+
+#[tokio::test]
+async fn the_password_notice_is_one_setting_away_from_off() {
+    let smtp = SmtpServer::start();
+    let port = smtp.port;
+    let app = TestApp::spawn_with(|config| {
+        config.mail.smtp = Some(smtp_on(port));
+        config.mail.notify_password_changed = false;
+    })
+    .await;
+    let token = app.signed_in_customer("no-notice@example.com").await;
+    let update = app
+        .graphql(
+            UPDATE_PASSWORD,
+            json!({ "token": token, "password": "a-changed-password-1" }),
+        )
+        .await;
+    assert_eq!(
+        update["data"]["customerUpdate"]["customerUserErrors"],
+        json!([])
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(smtp.messages().is_empty());
+    assert_eq!(app.app.accounts.pending_mail().await.ok(), Some(0));
+}
+
+/// Every text column of the outbox and the customers, as one string per row.
+async fn outbox_and_customer_text(app: &TestApp) -> Vec<String> {
+    use storefront::store::ConnectionTrait;
+    let db = app.app.accounts.database();
+    let backend = db.reader().get_database_backend();
+    let mut found = Vec::new();
+    for sql in [
+        "SELECT COALESCE(kind, '') || ' ' || COALESCE(recipient, '') || ' ' || COALESCE(payload, '') || ' ' || COALESCE(last_error, '') AS v FROM mail_outbox",
+        "SELECT COALESCE(reset_nonce_hash, '') || ' ' || COALESCE(activation_nonce_hash, '') || ' ' || COALESCE(security_stamp, '') AS v FROM customers",
+    ] {
+        for row in db
+            .reader()
+            .query_all_raw(sea_orm::Statement::from_string(backend, sql))
+            .await
+            .expect("rows")
+        {
+            found.push(row.try_get::<String>("", "v").expect("text"));
+        }
+    }
+    found
+}
+
+/// The claims' nonce of a signed reset token (its middle, base64url JSON part).
+fn nonce_of(token: &str) -> String {
+    use base64::Engine;
+    let claims = token.split('.').nth(1).expect("a signed token");
+    let json: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(claims)
+            .expect("base64url"),
+    )
+    .expect("claims");
+    json["non"].as_str().expect("a nonce").to_owned()
+}
+
+#[tokio::test]
+async fn a_delivered_message_keeps_its_metadata_and_nothing_a_link_could_be_rebuilt_from() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    app.create_customer("forgotten@example.com").await;
+    recover(&app, "forgotten@example.com").await;
+    let message = smtp.wait_for(1).await[0].clone();
+    let (_, token) = parts(&link(&message, "reset"));
+    let nonce = nonce_of(&token);
+    // The row is marked sent after the server acknowledged it.
+    for _ in 0..50 {
+        if app.app.accounts.pending_mail().await.ok() == Some(0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let rows = outbox_and_customer_text(&app).await;
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("reset forgotten@example.com")),
+        "the metadata stays: {rows:?}"
+    );
+    for row in &rows {
+        assert!(!row.contains(&token) && !row.contains(&nonce), "{row}");
+    }
+    // Every message names itself, the same on every attempt.
+    let message_id = message
+        .lines()
+        .find_map(|l| l.strip_prefix("Message-ID: "))
+        .expect("a Message-ID header");
+    assert!(
+        message_id.starts_with("<outbox-") && message_id.ends_with("@localhost>"),
+        "{message_id}"
+    );
+}
+
+#[tokio::test]
+async fn a_given_up_message_drops_its_link_and_a_retry_sends_a_new_one_that_works() {
+    let port = free_port();
+    let app = TestApp::spawn_with(|config| {
+        config.mail.smtp = Some(smtp_on(port));
+        config.mail.max_attempts = 1;
+    })
+    .await;
+    app.create_customer("given-up@example.com").await;
+    recover(&app, "given-up@example.com").await;
+    // The mail server is down: the one attempt fails and the message is given up.
+    let mut failed = Vec::new();
+    for _ in 0..100 {
+        failed = app
+            .app
+            .accounts
+            .outbox(storefront::store::outbox::OutboxFilter::Failed, 10)
+            .await
+            .expect("outbox");
+        if !failed.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(failed.len(), 1);
+    for row in outbox_and_customer_text(&app).await {
+        assert!(!row.contains("\"non\""), "{row}");
+    }
+    // Up again, and the operator retries: a fresh link, which works.
+    let smtp = SmtpServer::start_on(port);
+    assert_eq!(app.app.accounts.retry_mail(None).await.ok(), Some(1));
+    let url = link(&smtp.wait_for(1).await[0], "reset");
+    let reset = app
+        .graphql(
+            RESET_BY_URL,
+            json!({ "url": url, "password": "after-a-retry-1" }),
+        )
+        .await;
+    assert!(
+        reset["data"]["customerResetByUrl"]["customerAccessToken"].is_object(),
+        "{reset}"
     );
 }

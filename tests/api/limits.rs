@@ -159,3 +159,55 @@ async fn production_hides_the_schema_and_suggestions() {
     );
     assert!(raw(&dev, "{ __schema { types { name } } }").await["data"]["__schema"].is_object());
 }
+
+#[tokio::test]
+async fn typename_gets_the_same_directive_and_argument_rules_as_every_other_field() {
+    let app = TestApp::spawn().await;
+    let message = |body: Value| body["errors"][0]["message"].as_str().map(str::to_owned);
+    // The validator's own answer on an ordinary field...
+    let on_field = app
+        .graphql(
+            "{ shop: customer(customerAccessToken: \"x\") @nonsense { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        message(on_field).as_deref(),
+        Some("Unknown directive \"nonsense\"")
+    );
+    // ...and now the same on __typename, at the root, nested and in fragments.
+    for query in [
+        "{ __typename @nonsense }",
+        "{ customer(customerAccessToken: \"x\") { __typename @nonsense } }",
+        "query { ...F } fragment F on QueryRoot { __typename @nonsense }",
+        "{ ... on QueryRoot { __typename @nonsense(if: true) } }",
+    ] {
+        let body = app.graphql(query, json!({})).await;
+        assert_eq!(body["data"], Value::Null, "{query}: {body}");
+        assert_eq!(
+            message(body).as_deref(),
+            Some("Unknown directive \"nonsense\""),
+            "{query}"
+        );
+    }
+    let body = app.graphql("{ __typename(x: 1) }", json!({})).await;
+    assert_eq!(
+        message(body).as_deref(),
+        Some("Unknown argument \"x\" on field \"__typename\"")
+    );
+    let body = app
+        .graphql("{ __typename @inContext(country: CA) }", json!({}))
+        .await;
+    assert_eq!(
+        message(body).as_deref(),
+        Some("Directive \"inContext\" may not be used on \"FIELD\"")
+    );
+    // Known field directives still work.
+    let body = app
+        .graphql(
+            "{ a: __typename @skip(if: true) b: __typename @include(if: true) }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body, json!({ "data": { "b": "QueryRoot" } }));
+}

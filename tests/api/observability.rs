@@ -69,6 +69,32 @@ async fn metrics_count_requests_logins_and_report_queues_and_pools() {
 }
 
 #[tokio::test]
+async fn a_throttled_login_counts_as_a_login_outcome_and_as_a_throttle() {
+    let app = TestApp::spawn_with(|config| {
+        config.throttle.login_free_failures = 1;
+        config.throttle.login_backoff_base_seconds = 60;
+    })
+    .await;
+    app.create_customer("throttled-metric@example.com").await;
+    app.login("throttled-metric@example.com", "wrong-password")
+        .await;
+    let refused = app.login("throttled-metric@example.com", PASSWORD).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "THROTTLED",
+        "{refused}"
+    );
+    let text = metrics(&app).await;
+    assert!(
+        has_series(&text, "storefront_logins_total", &["outcome=\"throttled\""]),
+        "{text}"
+    );
+    assert!(
+        has_series(&text, "storefront_throttled_total", &["what=\"login\""]),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn metrics_can_be_turned_off() {
     let app = TestApp::spawn_with(|config| config.http.metrics = false).await;
     let response = app

@@ -315,3 +315,30 @@ async fn leaked_and_guessable_passwords_are_refused_with_a_reason() {
         );
     }
 }
+
+#[tokio::test]
+async fn whitespace_around_the_email_does_not_skip_the_password_rules() {
+    let app = TestApp::spawn().await;
+    for email in [
+        "wslead@example.com",
+        " wslead@example.com",
+        "\twslead@example.com",
+        "wslead@example.com ",
+    ] {
+        let payload = create(
+            &app,
+            json!({ "email": email, "password": "Wslead-Secret-Pass-13" }),
+        )
+        .await;
+        assert_eq!(payload["customer"], Value::Null, "{email:?}: {payload}");
+        assert_eq!(
+            errors(&payload),
+            vec![(
+                json!(["input", "password"]),
+                "INVALID".to_owned(),
+                "Password must not contain your email address".to_owned()
+            )],
+            "{email:?}"
+        );
+    }
+}

@@ -149,3 +149,63 @@ async fn only_a_digest_of_each_token_is_stored() {
     assert_eq!(stored, vec![hex::encode(Sha256::digest(token.as_bytes()))]);
     assert!(!stored.contains(&token));
 }
+
+/// Moves the login behind every token of the app `seconds` into the past.
+async fn backdate_logins(app: &TestApp, seconds: i64) {
+    let db = app.app.accounts.database();
+    let backend = db.reader().get_database_backend();
+    let sql = format!("UPDATE customer_access_tokens SET created_at = created_at - {seconds}");
+    let statement = sea_orm::Statement::from_string(backend, sql);
+    let txn = db.begin_write().await.expect("begin");
+    txn.execute_raw(statement).await.expect("backdate");
+    txn.commit().await.expect("commit");
+}
+
+#[tokio::test]
+async fn renewal_stops_at_the_absolute_lifetime_counted_from_the_login() {
+    const DAY: i64 = 24 * 60 * 60;
+    let app = TestApp::spawn().await;
+    assert_eq!(app.config.customer_tokens.max_lifetime_seconds, 365 * DAY);
+    let token = app.signed_in_customer("absolute@example.com").await;
+
+    // 300 days in: a full 42-day renewal still fits.
+    backdate_logins(&app, 300 * DAY).await;
+    let renewed = app.graphql(RENEW, json!({ "token": token })).await;
+    let expires = epoch_seconds(
+        &renewed["data"]["customerAccessTokenRenew"]["customerAccessToken"]["expiresAt"],
+    );
+    assert!(
+        (now() + 42 * DAY - 5..=now() + 42 * DAY).contains(&expires),
+        "{renewed}"
+    );
+
+    // 350 days in: renewed only up to day 365.
+    backdate_logins(&app, 50 * DAY).await;
+    let renewed = app.graphql(RENEW, json!({ "token": token })).await;
+    let expires = epoch_seconds(
+        &renewed["data"]["customerAccessTokenRenew"]["customerAccessToken"]["expiresAt"],
+    );
+    assert!(
+        (now() + 15 * DAY - 5..=now() + 15 * DAY).contains(&expires),
+        "{renewed}"
+    );
+
+    // 366 days in: refused, as for a token that does not exist; the customer logs in again.
+    backdate_logins(&app, 16 * DAY).await;
+    let refused = app.graphql(RENEW, json!({ "token": token })).await;
+    assert_eq!(
+        refused["data"]["customerAccessTokenRenew"],
+        json!({
+            "customerAccessToken": null,
+            "userErrors": [{ "field": ["customerAccessToken"], "message": "access token does not exist" }]
+        })
+    );
+    let fresh = app
+        .signed_in_customer_existing("absolute@example.com")
+        .await;
+    let renewed = app.graphql(RENEW, json!({ "token": fresh })).await;
+    assert_eq!(
+        renewed["data"]["customerAccessTokenRenew"]["userErrors"],
+        json!([])
+    );
+}

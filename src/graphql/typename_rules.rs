@@ -1,0 +1,92 @@
+//! The validation rules async-graphql's validator skips on `__typename`: it never visits that
+//! field, so `__typename @anything` and `__typename(x: 1)` were accepted while the same on any
+//! other field is refused. Checked right after parsing, with the validator's own messages.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::registry::Registry;
+use async_graphql::{Pos, ServerError, ServerResult, Variables};
+
+pub struct TypenameRules;
+
+impl ExtensionFactory for TypenameRules {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(TypenameRules)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for TypenameRules {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        // The document's depth is bounded by the time it comes back from `next`.
+        let document = next.run(ctx, query, variables).await?;
+        match first_problem(&document, &ctx.schema_env.registry) {
+            Some((message, pos)) => Err(ServerError::new(message, Some(pos))),
+            None => Ok(document),
+        }
+    }
+}
+
+fn first_problem(document: &ExecutableDocument, registry: &Registry) -> Option<(String, Pos)> {
+    let fragments = document
+        .fragments
+        .values()
+        .map(|fragment| &fragment.node.selection_set.node);
+    let operations = document
+        .operations
+        .iter()
+        .map(|(_, operation)| &operation.node.selection_set.node);
+    operations
+        .chain(fragments)
+        .find_map(|set| problem_in(set, registry))
+}
+
+fn problem_in(set: &SelectionSet, registry: &Registry) -> Option<(String, Pos)> {
+    set.items
+        .iter()
+        .find_map(|selection| match &selection.node {
+            Selection::Field(field) if field.node.name.node == "__typename" => {
+                if let Some(argument) = field.node.arguments.first() {
+                    return Some((
+                        format!(
+                            "Unknown argument \"{}\" on field \"__typename\"",
+                            argument.0.node
+                        ),
+                        argument.0.pos,
+                    ));
+                }
+                field.node.directives.iter().find_map(|directive| {
+                    let name = directive.node.name.node.as_str();
+                    match registry.directives.get(name) {
+                        None => Some((format!("Unknown directive \"{name}\""), directive.pos)),
+                        // The location type is not exported; its Debug name is the SDL's.
+                        Some(known)
+                            if !known
+                                .locations
+                                .iter()
+                                .any(|location| format!("{location:?}") == "FIELD") =>
+                        {
+                            Some((
+                                format!("Directive \"{name}\" may not be used on \"FIELD\""),
+                                directive.pos,
+                            ))
+                        }
+                        Some(_) => None,
+                    }
+                })
+            }
+            Selection::Field(field) => problem_in(&field.node.selection_set.node, registry),
+            Selection::InlineFragment(fragment) => {
+                problem_in(&fragment.node.selection_set.node, registry)
+            }
+            Selection::FragmentSpread(_) => None,
+        })
+}
