@@ -58,6 +58,40 @@ pub struct Config {
     #[serde(skip_serializing)]
     pub multipass_secret: Option<SecretString>,
     pub throttle: ThrottleConfig,
+    pub housekeeping: Housekeeping,
+}
+
+/// The schedule that keeps the database bounded: expired customer tokens and Multipass replay
+/// records, stale throttle counters and sent mail are purged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Housekeeping {
+    /// How often each node purges.
+    pub interval_seconds: u64,
+    /// Throttle counters that have not moved for this long are forgotten. Must be longer than
+    /// every throttle window and the longest login backoff.
+    pub throttle_counter_retention_seconds: i64,
+    /// Sent messages (only their metadata is kept) are forgotten after this long.
+    pub sent_mail_retention_seconds: i64,
+}
+
+impl Default for Housekeeping {
+    fn default() -> Self {
+        Self {
+            interval_seconds: 60 * 60,
+            throttle_counter_retention_seconds: 24 * 60 * 60,
+            sent_mail_retention_seconds: 30 * 24 * 60 * 60,
+        }
+    }
+}
+
+impl Housekeeping {
+    pub fn retention(&self) -> crate::accounts::Retention {
+        crate::accounts::Retention {
+            throttle_counters_seconds: self.throttle_counter_retention_seconds,
+            sent_mail_seconds: self.sent_mail_retention_seconds,
+        }
+    }
 }
 
 /// What one GraphQL request may ask for; all checked before anything runs.
@@ -322,6 +356,7 @@ impl Default for Config {
             otel_endpoint: None,
             multipass_secret: None,
             throttle: ThrottleConfig::default(),
+            housekeeping: Housekeeping::default(),
         }
     }
 }
@@ -465,6 +500,23 @@ impl Config {
         }
         if self.database.max_connections == 0 {
             return invalid("database.max_connections must be at least 1");
+        }
+        let longest_throttle = [
+            self.throttle.recover_window_seconds,
+            self.throttle.signup_window_seconds,
+            self.throttle.login_ip_window_seconds,
+            self.throttle.login_backoff_max_seconds,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+        if self.housekeeping.throttle_counter_retention_seconds <= longest_throttle {
+            return invalid(
+                "housekeeping.throttle_counter_retention_seconds must be longer than every throttle window and the longest login backoff",
+            );
+        }
+        if self.housekeeping.sent_mail_retention_seconds < 0 {
+            return invalid("housekeeping.sent_mail_retention_seconds cannot be negative");
         }
         Ok(())
     }

@@ -13,8 +13,11 @@ pub mod telemetry;
 
 use std::time::Duration;
 
-use accounts::{AccountError, Accounts, AccountsSettings, Hasher, LifecycleSettings};
-use config::{Config, ConfigError, Environment};
+use accounts::{
+    AccountError, Accounts, AccountsSettings, DefaultShop, Hasher, LifecycleSettings, ShopAccounts,
+};
+use config::{Config, ConfigError, Environment, Housekeeping};
+use domain::shop::Shop;
 use secrecy::ExposeSecret;
 use store::Database;
 
@@ -33,22 +36,33 @@ pub enum StartupError {
     Accounts(#[from] AccountError),
     #[error("mail: {0}")]
     Mail(String),
+    #[error("the default shop: {0}")]
+    Shop(String),
 }
 
-/// Connects to the configured database (creating the embedded SQLite file's folder) and applies
-/// pending migrations unless told not to.
+/// Connects to the configured database (creating the embedded SQLite file's folder), applies
+/// pending migrations unless told not to, and leases the id node number this process's ids carry
+/// (`domain::ids`), which needs the migrated `id_nodes` table. Everything that writes opens the
+/// database this way.
 pub async fn open_database(config: &Config) -> Result<Database, StartupError> {
+    let db = connect_database(config).await?;
+    if config.database.auto_migrate {
+        db.migrate().await?;
+    }
+    db.claim_id_node().await?;
+    Ok(db)
+}
+
+/// Only connects (creating the embedded SQLite file's folder): for `storefront migrate` and
+/// checks, which make no ids and may find the database not migrated yet.
+pub async fn connect_database(config: &Config) -> Result<Database, StartupError> {
     if config.database_url.is_none() {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
             path: config.data_dir.clone(),
             source,
         })?;
     }
-    let db = Database::connect(&config.database_url(), &config.database).await?;
-    if config.database.auto_migrate {
-        db.migrate().await?;
-    }
-    Ok(db)
+    Ok(Database::connect(&config.database_url(), &config.database).await?)
 }
 
 /// The use cases over an open database.
@@ -63,16 +77,12 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
         db,
         hasher,
         AccountsSettings {
-            shop_id: config.shop.id,
-            shop_name: config.shop.name.clone(),
-            password_policy: config.password_policy(),
             token_ttl_seconds: config.customer_tokens.ttl_seconds,
             token_max_lifetime_seconds: config.customer_tokens.max_lifetime_seconds,
             max_addresses_per_customer: config.customers.max_addresses,
             allow_email_change: config.customers.allow_email_change,
             lifecycle: LifecycleSettings {
                 signing_key,
-                shop_domain: config.shop.domain.clone(),
                 activation_ttl_seconds: config.customers.activation_ttl_seconds,
                 reset_ttl_seconds: config.customers.reset_ttl_seconds,
                 reveal_unknown_email_on_recover: config.customers.reveal_unknown_email_on_recover,
@@ -92,17 +102,34 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
                     ip_window_seconds: config.throttle.login_ip_window_seconds,
                 },
             },
-            multipass_secret: config
-                .multipass_secret
-                .as_ref()
-                .map(|secret| secret.expose_secret().to_owned()),
         },
     ))
+}
+
+/// The default shop, made what the configuration says (created on the first start). Every
+/// command that works in a shop without `--shop` works in this one.
+pub async fn default_shop(
+    config: &Config,
+    accounts: &Accounts,
+) -> Result<std::sync::Arc<Shop>, StartupError> {
+    accounts
+        .sync_default_shop(DefaultShop {
+            id: config.shop.id,
+            name: config.shop.name.clone(),
+            domain: config.shop.domain.clone(),
+            password_policy: config.password_policy(),
+            multipass_secret: config.multipass_secret.clone(),
+        })
+        .await
+        .map_err(|err| StartupError::Shop(err.to_string()))
 }
 
 pub struct App {
     pub router: axum::Router,
     pub accounts: Accounts,
+    /// The shop the configuration describes.
+    pub default_shop: std::sync::Arc<Shop>,
+    housekeeping: Housekeeping,
     /// The public storefront token made on first start, to show the newcomer.
     pub first_storefront_token: Option<String>,
     pub mail: mail::Sender,
@@ -118,7 +145,6 @@ pub fn mail_sender(config: &Config, accounts: Accounts) -> Result<mail::Sender, 
         accounts,
         mailer: std::sync::Arc::new(mailer),
         templates: std::sync::Arc::new(templates),
-        shop_name: config.shop.name.clone(),
         poll_interval: Duration::from_millis(config.mail.poll_interval_ms),
         initial_backoff_seconds: config.mail.initial_backoff_seconds as i64,
         max_backoff_seconds: config.mail.max_backoff_seconds as i64,
@@ -134,7 +160,11 @@ impl App {
         }
         let db = open_database(config).await?;
         let accounts = accounts(config, db)?;
-        let first_storefront_token = accounts.ensure_first_storefront_token().await?;
+        let default_shop = default_shop(config, &accounts).await?;
+        let first_storefront_token = accounts
+            .in_shop(default_shop.clone())
+            .ensure_first_storefront_token()
+            .await?;
         let schema = graphql::build_schema(
             accounts.clone(),
             graphql::SchemaSettings {
@@ -143,20 +173,28 @@ impl App {
                 production: config.environment == Environment::Production,
             },
         );
-        let state = http::AppState {
-            schema,
-            accounts: accounts.clone(),
+        let storefront = http::Pipeline {
+            api: http::StorefrontApi {
+                schema,
+                accounts: accounts.clone(),
+                default_shop: default_shop.clone(),
+                graphiql: config.environment == Environment::Development,
+                prefill_graphiql_token: config.environment == Environment::Development,
+            },
             body_limit_bytes: config.http.body_limit_bytes,
-            prefill_graphiql_token: config.environment == Environment::Development,
-            graphiql: config.environment == Environment::Development,
             max_root_fields: config.graphql.max_root_fields,
             persisted_queries: http::PersistedQueries::new(config.graphql.persisted_queries),
             trusted_proxies: config.http.trusted_proxies.clone(),
         };
+        let state = http::AppState {
+            accounts: accounts.clone(),
+        };
         let mail = mail_sender(config, accounts.clone())?;
         Ok(App {
-            router: http::router(state, config),
+            router: http::router(storefront, state, config),
             accounts,
+            default_shop,
+            housekeeping: config.housekeeping.clone(),
             first_storefront_token,
             mail,
         })
@@ -168,19 +206,31 @@ impl App {
         vec![self.mail.clone().spawn(), self.spawn_housekeeping()]
     }
 
-    /// Removes expired customer tokens every hour while the server runs.
+    /// The use cases of the default shop.
+    pub fn shop(&self) -> ShopAccounts {
+        self.accounts.in_shop(self.default_shop.clone())
+    }
+
+    /// Purges what is no longer needed on a schedule while the server runs (every node may
+    /// run it: each purge is one idempotent DELETE).
     pub fn spawn_housekeeping(&self) -> tokio::task::JoinHandle<()> {
         let accounts = self.accounts.clone();
+        let settings = self.housekeeping.clone();
         tokio::spawn(async move {
-            let mut every_hour = tokio::time::interval(Duration::from_secs(60 * 60));
+            let mut every =
+                tokio::time::interval(Duration::from_secs(settings.interval_seconds.max(1)));
             loop {
-                every_hour.tick().await;
-                match accounts.purge_expired().await {
-                    Ok(0) => {}
-                    Ok(removed) => {
-                        tracing::info!(removed, "removed expired customer access tokens")
-                    }
-                    Err(err) => tracing::warn!(error = %err, "could not remove expired tokens"),
+                every.tick().await;
+                match accounts.purge(settings.retention()).await {
+                    Ok(purged) if purged.total() == 0 => {}
+                    Ok(purged) => tracing::info!(
+                        customer_tokens = purged.customer_tokens,
+                        multipass_uses = purged.multipass_uses,
+                        throttle_counters = purged.throttle_counters,
+                        sent_mail = purged.sent_mail,
+                        "housekeeping purged what is no longer needed"
+                    ),
+                    Err(err) => tracing::warn!(error = %err, "housekeeping failed"),
                 }
             }
         })

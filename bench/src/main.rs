@@ -97,7 +97,9 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("opening the database")?;
     let accounts = storefront::accounts(&config, db.clone())?;
+    let shop = storefront::default_shop(&config, &accounts).await?;
     let storefront_token = accounts
+        .in_shop(shop)
         .create_storefront_token(TokenKind::Public, "bench")
         .await?;
     let hash = PasswordHashing::new(params)?.hash(&Password::candidate(&password))?;

@@ -8,6 +8,8 @@ mod m20261121_000002_create_customer_access_tokens;
 mod m20261121_000003_create_storefront_tokens;
 mod m20261122_000001_create_customer_addresses;
 mod m20261122_000002_create_account_lifecycle;
+mod m20261130_000001_shops_everywhere;
+mod m20261130_000002_create_id_nodes;
 
 pub struct Migrator;
 
@@ -20,6 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_storefront_tokens::Migration),
             Box::new(m20261122_000001_create_customer_addresses::Migration),
             Box::new(m20261122_000002_create_account_lifecycle::Migration),
+            Box::new(m20261130_000001_shops_everywhere::Migration),
+            Box::new(m20261130_000002_create_id_nodes::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{AccountError, Accounts, now};
+use super::{AccountError, ShopAccounts, now};
 use crate::domain::ids::{new_id, parse_gid};
 use crate::domain::mailing_address::{AddressDraft, AddressFields, apply};
 use crate::domain::problem::{ErrorCode, Problem};
@@ -41,7 +41,7 @@ fn address_id(gid: &str, argument: AddressArgument) -> Result<i64, AccountError>
     parse_gid(gid, "MailingAddress").ok_or_else(|| not_found(argument))
 }
 
-impl Accounts {
+impl ShopAccounts {
     /// The live token's customer, locked inside the transaction.
     async fn lock_customer(
         &self,
@@ -50,10 +50,10 @@ impl Accounts {
     ) -> Result<CustomerRecord, AccountError> {
         let digest =
             crate::domain::access_token::digest(token).ok_or(AccountError::TokenNotFound)?;
-        let (_, customer) = access_tokens::find_live(txn, &digest, now())
+        let (_, customer) = access_tokens::find_live(txn, self.shop.id, &digest, now())
             .await?
             .ok_or(AccountError::TokenNotFound)?;
-        customers::lock(txn, customer.id)
+        customers::lock(txn, self.shop.id, customer.id)
             .await?
             .ok_or(AccountError::TokenNotFound)
     }
@@ -74,7 +74,7 @@ impl Accounts {
         };
         let fields = apply(&draft, &base).map_err(AccountError::Invalid)?;
         let limit = self.inner.max_addresses_per_customer;
-        if addresses::count_for_customer(&txn, customer.id).await? >= limit {
+        if addresses::count_for_customer(&txn, self.shop.id, customer.id).await? >= limit {
             return Err(AccountError::Invalid(vec![Problem::general(
                 ErrorCode::Invalid,
                 format!("A customer can have at most {limit} addresses"),
@@ -86,9 +86,10 @@ impl Accounts {
             fields,
         };
         let now = now();
-        addresses::insert(&txn, &record, now).await?;
+        addresses::insert(&txn, self.shop.id, &record, now).await?;
         if customer.default_address_id.is_none() {
-            customers::set_default_address(&txn, customer.id, Some(record.id), now).await?;
+            customers::set_default_address(&txn, self.shop.id, customer.id, Some(record.id), now)
+                .await?;
         }
         txn.commit().await?;
         Ok(record)
@@ -104,11 +105,11 @@ impl Accounts {
         let txn = self.inner.db.begin_write().await?;
         let customer = self.lock_customer(&txn, token).await?;
         let id = address_id(gid, AddressArgument::Id)?;
-        let mut record = addresses::find_for_customer(&txn, customer.id, id)
+        let mut record = addresses::find_for_customer(&txn, self.shop.id, customer.id, id)
             .await?
             .ok_or_else(|| not_found(AddressArgument::Id))?;
         record.fields = apply(&draft, &record.fields).map_err(AccountError::Invalid)?;
-        if !addresses::update(&txn, &record, now()).await? {
+        if !addresses::update(&txn, self.shop.id, &record, now()).await? {
             return Err(not_found(AddressArgument::Id));
         }
         txn.commit().await?;
@@ -121,12 +122,12 @@ impl Accounts {
         let txn = self.inner.db.begin_write().await?;
         let customer = self.lock_customer(&txn, token).await?;
         let id = address_id(gid, AddressArgument::Id)?;
-        if !addresses::delete(&txn, customer.id, id).await? {
+        if !addresses::delete(&txn, self.shop.id, customer.id, id).await? {
             return Err(not_found(AddressArgument::Id));
         }
         if customer.default_address_id == Some(id) {
-            let next = addresses::first_for_customer(&txn, customer.id).await?;
-            customers::set_default_address(&txn, customer.id, next, now()).await?;
+            let next = addresses::first_for_customer(&txn, self.shop.id, customer.id).await?;
+            customers::set_default_address(&txn, self.shop.id, customer.id, next, now()).await?;
         }
         txn.commit().await?;
         Ok(id)
@@ -141,14 +142,14 @@ impl Accounts {
         let txn = self.inner.db.begin_write().await?;
         let mut customer = self.lock_customer(&txn, token).await?;
         let id = address_id(gid, AddressArgument::AddressId)?;
-        if addresses::find_for_customer(&txn, customer.id, id)
+        if addresses::find_for_customer(&txn, self.shop.id, customer.id, id)
             .await?
             .is_none()
         {
             return Err(not_found(AddressArgument::AddressId));
         }
         let now = now();
-        customers::set_default_address(&txn, customer.id, Some(id), now).await?;
+        customers::set_default_address(&txn, self.shop.id, customer.id, Some(id), now).await?;
         txn.commit().await?;
         customer.default_address_id = Some(id);
         customer.updated_at = now;
@@ -161,7 +162,10 @@ impl Accounts {
         customer_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<AddressRecord>>, AccountError> {
         let mut by_customer: HashMap<i64, Vec<AddressRecord>> = HashMap::new();
-        for record in addresses::list_for_customers(self.inner.db.reader(), customer_ids).await? {
+        for record in
+            addresses::list_for_customers(self.inner.db.reader(), self.shop.id, customer_ids)
+                .await?
+        {
             by_customer
                 .entry(record.customer_id)
                 .or_default()
@@ -182,6 +186,9 @@ impl Accounts {
         ) else {
             return Ok(None);
         };
-        Ok(addresses::find_for_customer(self.inner.db.reader(), customer.id, id).await?)
+        Ok(
+            addresses::find_for_customer(self.inner.db.reader(), self.shop.id, customer.id, id)
+                .await?,
+        )
     }
 }

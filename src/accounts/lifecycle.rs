@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use super::{AccountError, Accounts, IssuedToken, now};
+use super::{AccountError, IssuedToken, ShopAccounts, now};
 use crate::domain::account_tokens::{
     Purpose, TokenClaims, new_security_stamp, parse_account_url, verify,
 };
@@ -34,7 +34,7 @@ pub const KIND_ACCOUNT_EXISTS: &str = "account_exists";
 /// A notice that the password changed: no token, nothing in it logs in.
 pub const KIND_PASSWORD_CHANGED: &str = "password_changed";
 
-impl Accounts {
+impl ShopAccounts {
     /// Invites a customer (the operator's CLI): the customer exists, disabled, until they follow
     /// the emailed activation link. Inviting again issues a new link (the old one stops working).
     #[tracing::instrument(skip_all)]
@@ -55,8 +55,7 @@ impl Accounts {
         };
         let txn = inner.db.begin_write().await?;
         let now = now();
-        let customer = match customers::find_by_email_key(&txn, inner.shop_id, &email.key()).await?
-        {
+        let customer = match customers::find_by_email_key(&txn, self.shop.id, &email.key()).await? {
             Some(existing) if existing.state == CustomerState::Enabled => {
                 return Err(AccountError::Invalid(vec![Problem::general(
                     ErrorCode::AlreadyEnabled,
@@ -69,7 +68,7 @@ impl Accounts {
                     &txn,
                     NewCustomer {
                         id: new_id(),
-                        shop_id: inner.shop_id,
+                        shop_id: self.shop.id,
                         email: email.as_str().to_owned(),
                         email_key: email.key(),
                         phone: None,
@@ -98,6 +97,7 @@ impl Accounts {
         );
         customers::set_outstanding_nonce(
             &txn,
+            self.shop.id,
             customer.id,
             Purpose::Activate,
             &claims.nonce_hash(),
@@ -140,7 +140,7 @@ impl Accounts {
         .await?;
         let txn = inner.db.begin_write().await?;
         if inner.lifecycle.reveal_unknown_email_on_recover {
-            let found = customers::find_by_email_key(&txn, inner.shop_id, &key).await?;
+            let found = customers::find_by_email_key(&txn, self.shop.id, &key).await?;
             if found.is_none_or(|c| c.state != CustomerState::Enabled) {
                 txn.commit().await?;
                 return Err(AccountError::Invalid(vec![Problem::new(
@@ -195,7 +195,7 @@ impl Accounts {
     ) -> Result<(CustomerRecord, IssuedToken), AccountError> {
         let inner = &self.inner;
         let invalid = || AccountError::Token(TokenFailure::Invalid);
-        let customer = customers::find_by_id(inner.db.reader(), inner.shop_id, customer_id)
+        let customer = customers::find_by_id(inner.db.reader(), self.shop.id, customer_id)
             .await?
             .ok_or_else(invalid)?;
         if purpose == Purpose::Activate && customer.state == CustomerState::Enabled {
@@ -215,7 +215,7 @@ impl Accounts {
         }
         let password = Password::parse_in_context(
             password,
-            &inner.password_policy,
+            &self.shop.password_policy,
             self.password_context(&customer.email),
         )
         .map_err(|problem| AccountError::Invalid(vec![problem]))?;
@@ -226,11 +226,14 @@ impl Accounts {
         // The nonce and stamp are checked again in the UPDATE: of concurrent uses, one wins.
         if !customers::redeem_nonce(
             &txn,
+            self.shop.id,
             customer.id,
-            purpose,
-            &claims.nonce_hash(),
-            &claims.stm,
-            &password_hash,
+            customers::Redemption {
+                purpose,
+                nonce_hash: &claims.nonce_hash(),
+                stamp: &claims.stm,
+                password_hash: &password_hash,
+            },
             now,
         )
         .await?
@@ -238,9 +241,9 @@ impl Accounts {
             return Err(invalid());
         }
         // A new password ends every earlier session.
-        access_tokens::delete_all_for_customer(&txn, customer.id).await?;
+        access_tokens::delete_all_for_customer(&txn, self.shop.id, customer.id).await?;
         let issued = self.issue_token(&txn, customer.id).await?;
-        let updated = customers::find_by_id(&txn, inner.shop_id, customer.id)
+        let updated = customers::find_by_id(&txn, self.shop.id, customer.id)
             .await?
             .ok_or_else(invalid)?;
         self.enqueue_password_notice(&txn, &updated).await?;
@@ -290,7 +293,7 @@ impl Accounts {
             txn,
             outbox::NewMessage {
                 id: new_id(),
-                shop_id: self.inner.shop_id,
+                shop_id: self.shop.id,
                 kind,
                 customer_id,
                 recipient,

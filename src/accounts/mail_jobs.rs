@@ -8,7 +8,7 @@ use tokio::sync::Notify;
 use super::lifecycle::{
     KIND_ACCOUNT_EXISTS, KIND_ACTIVATION, KIND_PASSWORD_CHANGED, KIND_RECOVER, KIND_RESET,
 };
-use super::{AccountError, Accounts, now};
+use super::{AccountError, Accounts, ShopAccounts, now};
 use crate::domain::account_tokens::{
     Purpose, TokenClaims, account_login_url, account_url, new_security_stamp, sign,
 };
@@ -30,6 +30,9 @@ pub enum MailPurpose {
 #[derive(Debug, Clone)]
 pub struct MailContent {
     pub to: String,
+    /// The shop it is from: its name goes in the text, its sender (when it has one) in `From`.
+    pub shop_name: String,
+    pub mail_from: Option<String>,
     pub purpose: MailPurpose,
     /// The link with its token: lives in memory and in the email only. For the password notice,
     /// the shop's login page.
@@ -60,30 +63,78 @@ impl Accounts {
         Ok(outbox::pending_count(self.inner.db.reader()).await?)
     }
 
-    /// Claims a message and works out what to send; `None` when another sender has it.
+    /// Claims a message and works out what to send, in the message's shop; `None` when another
+    /// sender has it.
     pub async fn claim_mail(
         &self,
         message: &OutboxMessage,
     ) -> Result<Option<Delivery>, AccountError> {
+        let Some(shop) = self.shop_by_id(message.shop_id).await? else {
+            return Err(AccountError::Internal(
+                format!(
+                    "outbox message {} belongs to no shop ({})",
+                    message.id, message.shop_id
+                )
+                .into(),
+            ));
+        };
+        self.in_shop(shop).claim_mail(message).await
+    }
+
+    pub async fn mail_sent(&self, message: &OutboxMessage) -> Result<(), AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        outbox::mark_sent(&txn, message.shop_id, message.id, now()).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn mail_failed(
+        &self,
+        message: &OutboxMessage,
+        retry_in_seconds: i64,
+        give_up: bool,
+        error: &str,
+    ) -> Result<(), AccountError> {
+        let now = now();
+        let txn = self.inner.db.begin_write().await?;
+        outbox::mark_attempt_failed(
+            &txn,
+            message.shop_id,
+            message.id,
+            now,
+            now + retry_in_seconds,
+            give_up,
+            error,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+impl ShopAccounts {
+    async fn claim_mail(&self, message: &OutboxMessage) -> Result<Option<Delivery>, AccountError> {
         let inner = &self.inner;
         let now = now();
         let txn = inner.db.begin_write().await?;
-        if !outbox::claim(&txn, message.id, now, now + CLAIM_SECONDS).await? {
+        if !outbox::claim(&txn, self.shop.id, message.id, now, now + CLAIM_SECONDS).await? {
             return Ok(None);
         }
         if message.kind == KIND_PASSWORD_CHANGED {
             // A notice: no token, nothing in it that logs in.
             txn.commit().await?;
             let customer = match message.customer_id {
-                Some(id) => customers::find_by_id(inner.db.reader(), inner.shop_id, id).await?,
+                Some(id) => customers::find_by_id(inner.db.reader(), self.shop.id, id).await?,
                 None => None,
             };
             return Ok(Some(Delivery::Send(MailContent {
                 to: customer
                     .as_ref()
                     .map_or_else(|| message.recipient.clone(), |c| c.email.clone()),
+                shop_name: self.shop.name.clone(),
+                mail_from: self.shop.mail_from.clone(),
                 purpose: MailPurpose::PasswordChanged,
-                url: account_login_url(&inner.lifecycle.shop_domain),
+                url: account_login_url(&self.shop.domain),
                 first_name: customer.and_then(|c| c.first_name),
             })));
         }
@@ -100,13 +151,14 @@ impl Accounts {
                 let Some((kind, customer, claims)) =
                     self.fresh_token_for(&txn, message, now).await?
                 else {
-                    outbox::mark_dropped(&txn, message.id, now).await?;
+                    outbox::mark_dropped(&txn, self.shop.id, message.id, now).await?;
                     txn.commit().await?;
                     return Ok(Some(Delivery::Nothing));
                 };
                 let payload = serde_json::to_string(&claims)
                     .map_err(|e| AccountError::Internal(Box::new(e)))?;
-                outbox::set_content(&txn, message.id, kind, customer.id, &payload).await?;
+                outbox::set_content(&txn, self.shop.id, message.id, kind, customer.id, &payload)
+                    .await?;
                 (kind.to_owned(), Some(customer.id), claims)
             }
         };
@@ -127,15 +179,17 @@ impl Accounts {
                 ));
             }
         };
-        let customer = customers::find_by_id(inner.db.reader(), inner.shop_id, customer_id).await?;
+        let customer = customers::find_by_id(inner.db.reader(), self.shop.id, customer_id).await?;
         let token = sign(&inner.lifecycle.signing_key, &claims)
             .map_err(|e| AccountError::Internal(Box::new(e)))?;
         Ok(Some(Delivery::Send(MailContent {
             to: customer
                 .as_ref()
                 .map_or_else(|| message.recipient.clone(), |c| c.email.clone()),
+            shop_name: self.shop.name.clone(),
+            mail_from: self.shop.mail_from.clone(),
             purpose: mail_purpose,
-            url: account_url(&inner.lifecycle.shop_domain, purpose, customer_id, &token),
+            url: account_url(&self.shop.domain, purpose, customer_id, &token),
             first_name: customer.and_then(|c| c.first_name),
         })))
     }
@@ -153,7 +207,7 @@ impl Accounts {
         let (kind, purpose, customer, ttl) = match message.kind.as_str() {
             KIND_RECOVER | KIND_RESET | KIND_ACCOUNT_EXISTS => {
                 let customer =
-                    customers::find_by_email_key(txn, inner.shop_id, &message.recipient).await?;
+                    customers::find_by_email_key(txn, self.shop.id, &message.recipient).await?;
                 let kind = if message.kind == KIND_ACCOUNT_EXISTS {
                     KIND_ACCOUNT_EXISTS
                 } else {
@@ -168,7 +222,7 @@ impl Accounts {
             }
             KIND_ACTIVATION => {
                 let customer = match message.customer_id {
-                    Some(id) => customers::find_by_id(txn, inner.shop_id, id).await?,
+                    Some(id) => customers::find_by_id(txn, self.shop.id, id).await?,
                     None => None,
                 };
                 (
@@ -193,29 +247,15 @@ impl Accounts {
             customer.security_stamp.clone()
         };
         let claims = TokenClaims::new(purpose, customer.id, &stamp, now, ttl);
-        customers::set_outstanding_nonce(txn, customer.id, purpose, &claims.nonce_hash(), &stamp)
-            .await?;
+        customers::set_outstanding_nonce(
+            txn,
+            self.shop.id,
+            customer.id,
+            purpose,
+            &claims.nonce_hash(),
+            &stamp,
+        )
+        .await?;
         Ok(Some((kind, customer, claims)))
-    }
-
-    pub async fn mail_sent(&self, id: i64) -> Result<(), AccountError> {
-        let txn = self.inner.db.begin_write().await?;
-        outbox::mark_sent(&txn, id, now()).await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
-    pub async fn mail_failed(
-        &self,
-        id: i64,
-        retry_in_seconds: i64,
-        give_up: bool,
-        error: &str,
-    ) -> Result<(), AccountError> {
-        let now = now();
-        let txn = self.inner.db.begin_write().await?;
-        outbox::mark_attempt_failed(&txn, id, now, now + retry_in_seconds, give_up, error).await?;
-        txn.commit().await?;
-        Ok(())
     }
 }

@@ -1,61 +1,48 @@
 //! Use cases: one function per thing a customer or operator does. Each validates with `domain`,
 //! runs at most one write transaction through `store`, and returns an outcome or an
 //! `AccountError` whose expected failures are variants, not strings.
+//!
+//! `Accounts` is what the whole server shares (the database, the hasher, the settings); what a
+//! customer does happens in a shop, through `ShopAccounts`, which `Accounts::in_shop` makes from
+//! the shop a request's credential belongs to. Every store call of a `ShopAccounts` names its
+//! shop, so nothing one shop has can be reached from another.
 
 mod addresses;
 mod clock;
-mod customers;
 mod error;
 mod hasher;
+mod housekeeping;
 mod lifecycle;
+mod login_throttle;
 mod mail_jobs;
 mod multipass;
 mod operator;
 mod profile;
 mod sessions;
+mod shops;
+mod sign_up;
 mod storefront_access;
+mod throttle;
 
 use std::sync::Arc;
 
 pub use addresses::AddressArgument;
 pub use clock::now;
-pub use customers::SignUp;
 pub use error::AccountError;
 pub use hasher::Hasher;
+pub use housekeeping::{Purged, Retention};
 pub use lifecycle::TokenFailure;
+pub use login_throttle::LoginThrottle;
 pub use mail_jobs::{Delivery, MailContent, MailPurpose};
 pub use operator::{CustomerExport, CustomerSummary};
+pub use shops::{DefaultShop, ShopError};
+pub use sign_up::SignUp;
 
-impl Accounts {
-    /// Counts one request against each `(key, limit)` in a fixed window; the first limit passed
-    /// refuses it with the time left in the window.
-    pub(crate) async fn throttle(
-        &self,
-        checks: &[(String, u32)],
-        window: i64,
-    ) -> Result<(), AccountError> {
-        let now = now();
-        let txn = self.inner.db.begin_write().await?;
-        let mut refused = false;
-        for (key, limit) in checks {
-            let hits = crate::store::guards::hit(&txn, key, now, window).await?;
-            refused |= hits > i32::try_from(*limit).unwrap_or(i32::MAX);
-        }
-        txn.commit().await?;
-        if refused {
-            let window = window.max(1);
-            return Err(AccountError::Throttled {
-                retry_after_seconds: window - now.rem_euclid(window),
-            });
-        }
-        Ok(())
-    }
-}
 pub use profile::{ProfileUpdate, ProfileUpdated};
 pub use sessions::{DeletedToken, IssuedToken};
 pub use storefront_access::StorefrontAccess;
 
-use crate::domain::password::PasswordPolicy;
+use crate::domain::shop::Shop;
 use crate::store::Database;
 
 /// What the use cases need, shared by every request.
@@ -67,24 +54,54 @@ pub struct Accounts {
 struct Inner {
     db: Database,
     hasher: Hasher,
-    shop_id: i64,
-    shop_name: String,
-    password_policy: PasswordPolicy,
     token_ttl_seconds: i64,
     token_max_lifetime_seconds: i64,
     max_addresses_per_customer: u64,
     allow_email_change: bool,
     lifecycle: LifecycleSettings,
     outbox_signal: Arc<tokio::sync::Notify>,
-    multipass: Option<crate::domain::multipass::MultipassKeys>,
+}
+
+/// The use cases of one shop: what its customers and its operator do. Cheap to make and to
+/// clone, once per request.
+#[derive(Clone)]
+pub struct ShopAccounts {
+    inner: Arc<Inner>,
+    shop: Arc<Shop>,
+}
+
+impl ShopAccounts {
+    pub fn shop(&self) -> &Arc<Shop> {
+        &self.shop
+    }
+
+    /// What every shop shares (the mail sender works for all of them).
+    pub fn accounts(&self) -> Accounts {
+        Accounts {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.inner.db
+    }
+
+    /// What a new password of this customer must not be built on.
+    pub(crate) fn password_context<'a>(
+        &'a self,
+        email: &'a str,
+    ) -> crate::domain::password::PasswordContext<'a> {
+        crate::domain::password::PasswordContext {
+            email: Some(email),
+            shop_name: Some(&self.shop.name),
+        }
+    }
 }
 
 /// What activation, recovery and reset need.
 pub struct LifecycleSettings {
     /// Signs activation and reset tokens.
     pub signing_key: Vec<u8>,
-    /// The shop's public domain, for the links in emails.
-    pub shop_domain: String,
     pub activation_ttl_seconds: i64,
     pub reset_ttl_seconds: i64,
     pub reveal_unknown_email_on_recover: bool,
@@ -100,30 +117,13 @@ pub struct LifecycleSettings {
     pub login: LoginThrottle,
 }
 
-/// Login throttling: per account, consecutive failures past `free_failures` wait a doubling
-/// delay (capped; the count stops at 100, so there is no permanent lockout); per client IP,
-/// at most `failures_per_ip` failed logins per window (password spraying).
-#[derive(Debug, Clone, Copy)]
-pub struct LoginThrottle {
-    pub free_failures: i32,
-    pub backoff_base_seconds: i64,
-    pub backoff_max_seconds: i64,
-    pub failures_per_ip: i32,
-    pub ip_window_seconds: i64,
-}
-
 pub struct AccountsSettings {
-    pub shop_id: i64,
-    pub shop_name: String,
-    pub password_policy: PasswordPolicy,
     pub token_ttl_seconds: i64,
     /// How long renewals can keep a session alive, from the login that started it.
     pub token_max_lifetime_seconds: i64,
     pub max_addresses_per_customer: u64,
     pub allow_email_change: bool,
     pub lifecycle: LifecycleSettings,
-    /// The shop's Multipass secret, when Multipass sign-in is on.
-    pub multipass_secret: Option<String>,
 }
 
 impl Accounts {
@@ -132,19 +132,12 @@ impl Accounts {
             inner: Arc::new(Inner {
                 db,
                 hasher,
-                shop_id: settings.shop_id,
-                shop_name: settings.shop_name,
-                password_policy: settings.password_policy,
                 token_ttl_seconds: settings.token_ttl_seconds,
                 token_max_lifetime_seconds: settings.token_max_lifetime_seconds,
                 max_addresses_per_customer: settings.max_addresses_per_customer,
                 allow_email_change: settings.allow_email_change,
                 lifecycle: settings.lifecycle,
                 outbox_signal: Arc::new(tokio::sync::Notify::new()),
-                multipass: settings
-                    .multipass_secret
-                    .as_deref()
-                    .map(crate::domain::multipass::MultipassKeys::new),
             }),
         }
     }
@@ -152,17 +145,12 @@ impl Accounts {
     pub fn database(&self) -> &Database {
         &self.inner.db
     }
-}
 
-impl Accounts {
-    /// What a new password of this customer must not be built on.
-    pub(crate) fn password_context<'a>(
-        &'a self,
-        email: &'a str,
-    ) -> crate::domain::password::PasswordContext<'a> {
-        crate::domain::password::PasswordContext {
-            email: Some(email),
-            shop_name: Some(&self.inner.shop_name),
+    /// The use cases of `shop`.
+    pub fn in_shop(&self, shop: Arc<Shop>) -> ShopAccounts {
+        ShopAccounts {
+            inner: Arc::clone(&self.inner),
+            shop,
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use super::{AccountError, Accounts, IssuedToken, now};
+use super::{AccountError, IssuedToken, ShopAccounts, now};
 use crate::domain::email::Email;
 use crate::domain::ids::new_id;
 use crate::domain::mailing_address::{AddressDraft, AddressFields, apply};
@@ -24,7 +24,7 @@ fn rejected(reason: &str) -> AccountError {
     AccountError::MultipassRejected
 }
 
-impl Accounts {
+impl ShopAccounts {
     #[tracing::instrument(skip_all)]
     pub async fn multipass_sign_in(
         &self,
@@ -32,13 +32,13 @@ impl Accounts {
         client_ip: Option<IpAddr>,
     ) -> Result<IssuedToken, AccountError> {
         let inner = &self.inner;
-        let keys = inner
-            .multipass
-            .as_ref()
+        let keys = self
+            .shop
+            .multipass_keys()
             .ok_or_else(|| rejected("multipass is not configured"))?;
         let now = now();
         let customer =
-            decode(keys, token, now, CLOCK_SKEW_SECONDS).map_err(|e| rejected(&e.to_string()))?;
+            decode(&keys, token, now, CLOCK_SKEW_SECONDS).map_err(|e| rejected(&e.to_string()))?;
         if let Some(bound) = &customer.remote_ip {
             let bound: Option<IpAddr> = bound.trim().parse().ok();
             if bound.is_none() || bound != client_ip {
@@ -52,7 +52,7 @@ impl Accounts {
         let txn = inner.db.begin_write().await?;
         // Kept until the token could not be used anyway.
         let replayable_until = customer.created_at + VALIDITY_SECONDS + CLOCK_SKEW_SECONDS;
-        if !guards::use_multipass_token(&txn, &fingerprint, replayable_until).await? {
+        if !guards::use_multipass_token(&txn, self.shop.id, &fingerprint, replayable_until).await? {
             return Err(rejected("the token was used before"));
         }
         let record = self
@@ -60,6 +60,7 @@ impl Accounts {
             .await?;
         customers::apply_multipass(
             &txn,
+            self.shop.id,
             record.id,
             customer.first_name.as_deref(),
             customer.last_name.as_deref(),
@@ -82,7 +83,7 @@ impl Accounts {
         email: &Email,
         now: i64,
     ) -> Result<CustomerRecord, AccountError> {
-        let shop_id = self.inner.shop_id;
+        let shop_id = self.shop.id;
         if let Some(identifier) = customer.identifier.as_deref()
             && let Some(found) =
                 customers::find_by_multipass_identifier(txn, shop_id, identifier).await?
@@ -114,7 +115,7 @@ impl Accounts {
         if let Some(identifier) = customer.identifier.as_deref()
             && record.multipass_identifier().is_none()
         {
-            customers::set_multipass_identifier(txn, record.id, identifier).await?;
+            customers::set_multipass_identifier(txn, self.shop.id, record.id, identifier).await?;
         }
         Ok(record)
     }
@@ -128,7 +129,7 @@ impl Accounts {
         incoming: &[MultipassAddress],
         now: i64,
     ) -> Result<(), AccountError> {
-        let existing = addresses::list_for_customers(txn, &[customer.id]).await?;
+        let existing = addresses::list_for_customers(txn, self.shop.id, &[customer.id]).await?;
         let mut default = customer.default_address_id;
         for address in incoming {
             let draft = AddressDraft {
@@ -164,13 +165,13 @@ impl Accounts {
                 customer_id: customer.id,
                 fields,
             };
-            addresses::insert(txn, &record, now).await?;
+            addresses::insert(txn, self.shop.id, &record, now).await?;
             if address.default || default.is_none() {
                 default = Some(record.id);
             }
         }
         if default != customer.default_address_id {
-            customers::set_default_address(txn, customer.id, default, now).await?;
+            customers::set_default_address(txn, self.shop.id, customer.id, default, now).await?;
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{AccountError, Accounts, now};
+use super::{AccountError, ShopAccounts, now};
 use crate::domain::ids::{gid, parse_gid};
 use crate::store::access_tokens;
 use crate::store::addresses;
@@ -52,18 +52,18 @@ pub struct CustomerExport {
     pub pending_mail: Vec<OutboxEntry>,
 }
 
-impl Accounts {
+impl ShopAccounts {
     /// A customer by global id, numeric id or email.
     pub async fn find_customer(&self, key: &str) -> Result<Option<CustomerRecord>, AccountError> {
         let inner = &self.inner;
         let key = key.trim();
         let id = parse_gid(key, "Customer").or_else(|| key.parse::<i64>().ok());
         Ok(match id {
-            Some(id) => customers::find_by_id(inner.db.reader(), inner.shop_id, id).await?,
+            Some(id) => customers::find_by_id(inner.db.reader(), self.shop.id, id).await?,
             None => {
                 customers::find_by_email_key(
                     inner.db.reader(),
-                    inner.shop_id,
+                    self.shop.id,
                     &crate::domain::email::normalize(key),
                 )
                 .await?
@@ -76,8 +76,7 @@ impl Accounts {
         search: Option<&str>,
         limit: u64,
     ) -> Result<Vec<CustomerSummary>, AccountError> {
-        let found =
-            customers::search(self.inner.db.reader(), self.inner.shop_id, search, limit).await?;
+        let found = customers::search(self.inner.db.reader(), self.shop.id, search, limit).await?;
         Ok(found.iter().map(CustomerSummary::from).collect())
     }
 
@@ -96,9 +95,9 @@ impl Accounts {
         } else {
             CustomerState::Disabled
         };
-        customers::set_state(&txn, customer.id, state, now()).await?;
+        customers::set_state(&txn, self.shop.id, customer.id, state, now()).await?;
         if !enabled {
-            access_tokens::delete_all_for_customer(&txn, customer.id).await?;
+            access_tokens::delete_all_for_customer(&txn, self.shop.id, customer.id).await?;
         }
         txn.commit().await?;
         tracing::info!(
@@ -117,11 +116,12 @@ impl Accounts {
         let txn = self.inner.db.begin_write().await?;
         outbox::delete_for_customer(
             &txn,
+            self.shop.id,
             customer.id,
             &crate::domain::email::normalize(&customer.email),
         )
         .await?;
-        let deleted = customers::delete(&txn, customer.id).await?;
+        let deleted = customers::delete(&txn, self.shop.id, customer.id).await?;
         txn.commit().await?;
         tracing::info!(customer_id = customer.id, "customer erased by the operator");
         Ok(deleted)
@@ -132,15 +132,26 @@ impl Accounts {
         let Some(customer) = self.find_customer(key).await? else {
             return Ok(None);
         };
-        let addresses = addresses::list_for_customers(inner.db.reader(), &[customer.id]).await?;
-        let sessions =
-            access_tokens::count_live_for_customer(inner.db.reader(), customer.id, now()).await?;
+        let addresses =
+            addresses::list_for_customers(inner.db.reader(), self.shop.id, &[customer.id]).await?;
+        let sessions = access_tokens::count_live_for_customer(
+            inner.db.reader(),
+            self.shop.id,
+            customer.id,
+            now(),
+        )
+        .await?;
         let email_key = crate::domain::email::normalize(&customer.email);
-        let pending = outbox::list(inner.db.reader(), OutboxFilter::Pending, 1_000)
-            .await?
-            .into_iter()
-            .filter(|m| m.recipient == email_key || m.recipient == customer.email)
-            .collect();
+        let pending = outbox::list(
+            inner.db.reader(),
+            self.shop.id,
+            OutboxFilter::Pending,
+            1_000,
+        )
+        .await?
+        .into_iter()
+        .filter(|m| m.recipient == email_key || m.recipient == customer.email)
+        .collect();
         let address_json = addresses
             .iter()
             .map(|a| {
@@ -170,13 +181,13 @@ impl Accounts {
         filter: OutboxFilter,
         limit: u64,
     ) -> Result<Vec<OutboxEntry>, AccountError> {
-        Ok(outbox::list(self.inner.db.reader(), filter, limit).await?)
+        Ok(outbox::list(self.inner.db.reader(), self.shop.id, filter, limit).await?)
     }
 
     /// Gives failed messages (one, or all) a new round of attempts; returns how many.
     pub async fn retry_mail(&self, id: Option<i64>) -> Result<u64, AccountError> {
         let txn = self.inner.db.begin_write().await?;
-        let count = outbox::retry_failed(&txn, id, now()).await?;
+        let count = outbox::retry_failed(&txn, self.shop.id, id, now()).await?;
         txn.commit().await?;
         self.inner.outbox_signal.notify_one();
         Ok(count)

@@ -1,7 +1,7 @@
 //! customerUpdate: the customer changes their own profile or password.
 
-use super::customers::{email_taken, phone_taken};
-use super::{AccountError, Accounts, IssuedToken, now};
+use super::sign_up::{email_taken, phone_taken};
+use super::{AccountError, IssuedToken, ShopAccounts, now};
 use crate::domain::email::Email;
 use crate::domain::names::{NameKind, parse_name};
 use crate::domain::password::Password;
@@ -28,7 +28,7 @@ pub struct ProfileUpdated {
     pub new_token: Option<IssuedToken>,
 }
 
-impl Accounts {
+impl ShopAccounts {
     #[tracing::instrument(skip_all)]
     pub async fn update_profile(
         &self,
@@ -85,7 +85,7 @@ impl Accounts {
             Some(raw) => problems
                 .check(Password::parse_in_context(
                     raw,
-                    &inner.password_policy,
+                    &self.shop.password_policy,
                     self.password_context(update.email.as_deref().unwrap_or(&current.email)),
                 ))
                 .map(Some),
@@ -110,7 +110,7 @@ impl Accounts {
         };
         let (email_is_taken, phone_is_taken) = customers::taken_email_and_phone(
             inner.db.reader(),
-            inner.shop_id,
+            self.shop.id,
             Some(current.id),
             new_email_key,
             new_phone,
@@ -144,13 +144,13 @@ impl Accounts {
         // The token must still be live when the change is written (not revoked meanwhile).
         let digest =
             crate::domain::access_token::digest(token).ok_or(AccountError::TokenNotFound)?;
-        if access_tokens::find_live(&txn, &digest, now())
+        if access_tokens::find_live(&txn, self.shop.id, &digest, now())
             .await?
             .is_none()
         {
             return Err(AccountError::TokenNotFound);
         }
-        match customers::update_profile(&txn, current.id, changes, now()).await {
+        match customers::update_profile(&txn, self.shop.id, current.id, changes, now()).await {
             Ok(()) => {}
             Err(StoreError::Taken(UniqueKey::CustomerEmail)) => {
                 return Err(AccountError::Invalid(vec![email_taken()]));
@@ -161,12 +161,12 @@ impl Accounts {
             Err(other) => return Err(other.into()),
         }
         let new_token = if changes_password {
-            access_tokens::delete_all_for_customer(&txn, current.id).await?;
+            access_tokens::delete_all_for_customer(&txn, self.shop.id, current.id).await?;
             Some(self.issue_token(&txn, current.id).await?)
         } else {
             None
         };
-        let customer = customers::lock(&txn, current.id)
+        let customer = customers::lock(&txn, self.shop.id, current.id)
             .await?
             .ok_or(AccountError::TokenNotFound)?;
         if changes_password {

@@ -1,6 +1,6 @@
 //! Customer access tokens: logging in, reading the customer behind a token, renewing, logging out.
 
-use super::{AccountError, Accounts, now};
+use super::{AccountError, ShopAccounts, now};
 use crate::domain::access_token;
 use crate::domain::ids::new_id;
 use crate::domain::password::Password;
@@ -21,7 +21,7 @@ pub struct DeletedToken {
     pub token_id: i64,
 }
 
-impl Accounts {
+impl ShopAccounts {
     /// Email and password to a new access token. An unknown email, a wrong password and a customer
     /// who may not log in all get the same answer after the same work (a dummy hash is verified
     /// when there is no customer), so neither the body nor the timing reveals which it was.
@@ -48,62 +48,12 @@ impl Accounts {
             }
             Ok(_) => {
                 let txn = inner.db.begin_write().await?;
-                crate::store::guards::clear_counter(&txn, &account_key).await?;
+                crate::store::guards::clear_counter(&txn, self.shop.id, &account_key).await?;
                 txn.commit().await?;
             }
             Err(_) => {}
         }
         result
-    }
-
-    async fn check_login_throttle(
-        &self,
-        account_key: &str,
-        ip_key: &str,
-    ) -> Result<(), AccountError> {
-        let throttle = self.inner.lifecycle.login;
-        let now = now();
-        let reader = self.inner.db.reader();
-        if let Some((failures, last)) = crate::store::guards::counter(reader, account_key).await?
-            && failures >= throttle.free_failures
-        {
-            let doublings = u32::try_from(failures - throttle.free_failures)
-                .unwrap_or(0)
-                .min(30);
-            let wait = throttle
-                .backoff_base_seconds
-                .saturating_mul(1_i64 << doublings)
-                .min(throttle.backoff_max_seconds);
-            if now < last + wait {
-                return Err(AccountError::Throttled {
-                    retry_after_seconds: last + wait - now,
-                });
-            }
-        }
-        let ip_failures =
-            crate::store::guards::hits(reader, ip_key, now, throttle.ip_window_seconds).await?;
-        if ip_failures >= throttle.failures_per_ip {
-            let window = throttle.ip_window_seconds.max(1);
-            return Err(AccountError::Throttled {
-                retry_after_seconds: window - now.rem_euclid(window),
-            });
-        }
-        Ok(())
-    }
-
-    async fn record_login_failure(
-        &self,
-        account_key: &str,
-        ip_key: &str,
-    ) -> Result<(), AccountError> {
-        let throttle = self.inner.lifecycle.login;
-        let now = now();
-        let txn = self.inner.db.begin_write().await?;
-        // Never more than 100 consecutive failures are counted: the wait stays bounded.
-        crate::store::guards::increment_counter(&txn, account_key, now, 100).await?;
-        crate::store::guards::hit(&txn, ip_key, now, throttle.ip_window_seconds).await?;
-        txn.commit().await?;
-        Ok(())
     }
 
     /// The login itself, once no throttle stands in the way.
@@ -115,7 +65,7 @@ impl Accounts {
         let inner = &self.inner;
         let email_key = email_key.to_owned();
         let customer =
-            customers::find_by_email_key(inner.db.reader(), inner.shop_id, &email_key).await?;
+            customers::find_by_email_key(inner.db.reader(), self.shop.id, &email_key).await?;
         let stored_hash = customer.as_ref().and_then(|c| c.password_hash.clone());
         let verification = inner
             .hasher
@@ -137,7 +87,14 @@ impl Accounts {
 
         let txn = inner.db.begin_write().await?;
         if let Some(new_hash) = &upgraded_hash {
-            customers::upgrade_password_hash(&txn, customer.id, &stored_hash, new_hash).await?;
+            customers::upgrade_password_hash(
+                &txn,
+                self.shop.id,
+                customer.id,
+                &stored_hash,
+                new_hash,
+            )
+            .await?;
         }
         let issued = self.issue_token(&txn, customer.id).await?;
         txn.commit().await?;
@@ -160,7 +117,7 @@ impl Accounts {
             return Ok(None);
         };
         Ok(
-            access_tokens::find_live(self.inner.db.reader(), &digest, now())
+            access_tokens::find_live(self.inner.db.reader(), self.shop.id, &digest, now())
                 .await?
                 .map(|(_, customer)| customer),
         )
@@ -177,7 +134,9 @@ impl Accounts {
             .filter_map(|token| access_token::digest(token).map(|digest| (digest, token)))
             .collect();
         let digests: Vec<String> = by_digest.keys().cloned().collect();
-        let found = access_tokens::find_live_many(self.inner.db.reader(), &digests, now()).await?;
+        let found =
+            access_tokens::find_live_many(self.inner.db.reader(), self.shop.id, &digests, now())
+                .await?;
         Ok(found
             .into_iter()
             .filter_map(|(digest, customer)| {
@@ -197,7 +156,7 @@ impl Accounts {
         let digest = access_token::digest(token).ok_or(AccountError::TokenNotFound)?;
         let now = now();
         let txn = self.inner.db.begin_write().await?;
-        let (record, _) = access_tokens::find_live(&txn, &digest, now)
+        let (record, _) = access_tokens::find_live(&txn, self.shop.id, &digest, now)
             .await?
             .ok_or(AccountError::TokenNotFound)?;
         let ends_at = record
@@ -211,7 +170,7 @@ impl Accounts {
             return Err(AccountError::TokenNotFound);
         }
         let expires_at = (now + self.inner.token_ttl_seconds).min(ends_at);
-        if !access_tokens::extend(&txn, record.id, now, expires_at).await? {
+        if !access_tokens::extend(&txn, self.shop.id, record.id, now, expires_at).await? {
             return Err(AccountError::TokenNotFound);
         }
         txn.commit().await?;
@@ -226,10 +185,10 @@ impl Accounts {
     pub async fn delete_token(&self, token: &str) -> Result<DeletedToken, AccountError> {
         let digest = access_token::digest(token).ok_or(AccountError::TokenNotFound)?;
         let txn = self.inner.db.begin_write().await?;
-        let (record, _) = access_tokens::find_live(&txn, &digest, now())
+        let (record, _) = access_tokens::find_live(&txn, self.shop.id, &digest, now())
             .await?
             .ok_or(AccountError::TokenNotFound)?;
-        if !access_tokens::delete(&txn, record.id).await? {
+        if !access_tokens::delete(&txn, self.shop.id, record.id).await? {
             return Err(AccountError::TokenNotFound);
         }
         txn.commit().await?;
@@ -263,7 +222,16 @@ impl Accounts {
                 .inner
                 .token_ttl_seconds
                 .min(self.inner.token_max_lifetime_seconds);
-        access_tokens::insert(txn, new_id(), customer_id, &digest, now, expires_at).await?;
+        access_tokens::insert(
+            txn,
+            self.shop.id,
+            new_id(),
+            customer_id,
+            &digest,
+            now,
+            expires_at,
+        )
+        .await?;
         Ok(IssuedToken { token, expires_at })
     }
 }

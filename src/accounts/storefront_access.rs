@@ -1,19 +1,26 @@
-//! Storefront API access tokens: who may call the customer API at all (the shop's front-ends).
+//! Storefront API access tokens: who may call the customer API at all (the shop's front-ends),
+//! and in which shop.
 
-use super::{AccountError, Accounts, now};
+use std::sync::Arc;
+
+use super::{AccountError, Accounts, ShopAccounts, now};
 use crate::domain::access_token;
 use crate::domain::ids::new_id;
+use crate::domain::shop::Shop;
 use crate::store::storefront_tokens::{self, NewStorefrontToken, StorefrontTokenRecord, TokenKind};
 
-/// A request made with a valid storefront token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A request made with a valid storefront token: the token, and the shop it belongs to, which
+/// is the shop of everything the request does.
+#[derive(Debug, Clone)]
 pub struct StorefrontAccess {
     pub token_id: i64,
     pub kind: TokenKind,
+    pub shop: Arc<Shop>,
 }
 
 impl Accounts {
     /// The access a header grants: the token must exist, be active and be of the header's kind.
+    /// One query finds the token and its shop.
     pub async fn storefront_access(
         &self,
         token: &str,
@@ -22,17 +29,18 @@ impl Accounts {
         let Some(digest) = access_token::digest(token.trim()) else {
             return Ok(None);
         };
-        let found =
-            storefront_tokens::find_active(self.inner.db.reader(), self.inner.shop_id, &digest)
-                .await?;
+        let found = storefront_tokens::find_active(self.inner.db.reader(), &digest).await?;
         Ok(found
-            .filter(|record| record.kind == kind)
-            .map(|record| StorefrontAccess {
+            .filter(|(record, _)| record.kind == kind)
+            .map(|(record, shop)| StorefrontAccess {
                 token_id: record.id,
                 kind,
+                shop: Arc::new(shop),
             }))
     }
+}
 
+impl ShopAccounts {
     /// Creates a storefront token and returns it; this is the only time a private token is seen.
     pub async fn create_storefront_token(
         &self,
@@ -47,7 +55,7 @@ impl Accounts {
             &txn,
             NewStorefrontToken {
                 id: new_id(),
-                shop_id: self.inner.shop_id,
+                shop_id: self.shop.id,
                 kind,
                 title,
                 digest: &digest,
@@ -61,12 +69,12 @@ impl Accounts {
     }
 
     pub async fn list_storefront_tokens(&self) -> Result<Vec<StorefrontTokenRecord>, AccountError> {
-        Ok(storefront_tokens::list(self.inner.db.reader(), self.inner.shop_id).await?)
+        Ok(storefront_tokens::list(self.inner.db.reader(), self.shop.id).await?)
     }
 
     pub async fn revoke_storefront_token(&self, id: i64) -> Result<bool, AccountError> {
         let txn = self.inner.db.begin_write().await?;
-        let revoked = storefront_tokens::revoke(&txn, self.inner.shop_id, id, now()).await?;
+        let revoked = storefront_tokens::revoke(&txn, self.shop.id, id, now()).await?;
         txn.commit().await?;
         Ok(revoked)
     }

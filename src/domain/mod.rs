@@ -14,6 +14,7 @@ pub mod password;
 pub mod password_hash;
 pub mod phone;
 pub mod problem;
+pub mod shop;
 
 #[cfg(test)]
 mod untrusted_input_properties;

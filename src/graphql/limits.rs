@@ -10,6 +10,8 @@ use async_graphql::extensions::{
 };
 use async_graphql::{Response, ServerError, ValidationResult, Value, value};
 
+use super::TopLevelCode;
+
 #[derive(Debug, Clone, Copy)]
 pub struct QueryLimits {
     pub max_depth: usize,
@@ -31,10 +33,10 @@ struct LimitsExtension {
     cost: AtomicUsize,
 }
 
-fn limit_error(message: String, code: &str, extra: Vec<(&str, Value)>) -> ServerError {
+fn limit_error(message: String, code: TopLevelCode, extra: Vec<(&str, Value)>) -> ServerError {
     let mut error = ServerError::new(message, None);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", code);
+    extensions.set("code", code.as_str());
     for (key, value) in extra {
         extensions.set(key, value);
     }
@@ -64,7 +66,7 @@ impl Extension for LimitsExtension {
                     "Query has depth of {}, which exceeds max depth of {}",
                     result.depth, self.limits.max_depth
                 ),
-                "MAX_DEPTH_EXCEEDED",
+                TopLevelCode::MaxDepthExceeded,
                 vec![],
             )]);
         }
@@ -72,7 +74,7 @@ impl Extension for LimitsExtension {
             // Shopify's shape: {"message":"Complexity exceeded","extensions":{"code":..,"cost":..,"maxCost":..}}
             return Err(vec![limit_error(
                 "Complexity exceeded".to_owned(),
-                "MAX_COMPLEXITY_EXCEEDED",
+                TopLevelCode::MaxComplexityExceeded,
                 vec![
                     ("cost", Value::from(result.complexity as u64)),
                     ("maxCost", Value::from(self.limits.max_cost as u64)),

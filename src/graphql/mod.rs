@@ -1,49 +1,25 @@
-//! The GraphQL schema: Shopify's customer surface, type for type. Resolvers are thin: they check
-//! access, call one use case and map its outcome into the Shopify payload.
+//! GraphQL: one folder per API schema (`storefront/` today, the admin schema beside it next),
+//! and what every schema shares: the guards applied before anything runs (nesting, depth,
+//! cost, `__typename` rules) and the repair of errored fields in answers.
 
-mod access;
-mod address;
-mod address_mutations;
-pub mod codes;
-mod context;
-mod customer;
-mod errors;
-mod in_context;
-mod lifecycle_mutations;
+pub mod errors;
 mod limits;
-mod mutation;
 pub mod nesting;
-mod node;
 mod null_fields;
-mod payloads;
-mod query;
-mod scalars;
+pub mod storefront;
 mod typename_rules;
 
-use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
+use async_graphql::{ObjectType, SchemaBuilder, SubscriptionType};
 
-pub use address::{AddressLoader, CustomerLoader};
-pub use context::RequestContext;
-pub use in_context::buyer_token;
+pub use errors::TopLevelCode;
 pub use limits::root_field_count;
-pub use mutation::Mutation;
 pub use null_fields::restore_errored_fields;
-pub use query::QueryRoot;
+pub use storefront::{
+    API_VERSION, AddressLoader, CustomerLoader, RequestContext, StorefrontSchema, build_schema,
+    buyer_token, sdl,
+};
 
-use crate::accounts::Accounts;
-
-pub type StorefrontSchema = Schema<QueryRoot, Mutation, EmptySubscription>;
-
-/// The Storefront API version this server speaks (paths name it; any version is served).
-pub const API_VERSION: &str = "2026-04";
-
-fn builder() -> async_graphql::SchemaBuilder<QueryRoot, Mutation, EmptySubscription> {
-    Schema::build(QueryRoot, Mutation::default(), EmptySubscription)
-        .register_output_type::<errors::DisplayableError>()
-        .directive(in_context::InContext)
-}
-
-/// How much one request may ask for, and how much the schema tells strangers.
+/// How much one request may ask for, and how much a schema tells strangers.
 #[derive(Debug, Clone, Copy)]
 pub struct SchemaSettings {
     pub max_depth: usize,
@@ -52,30 +28,29 @@ pub struct SchemaSettings {
     pub production: bool,
 }
 
-/// The schema with what its resolvers need; built once at start-up.
-pub fn build_schema(accounts: Accounts, settings: SchemaSettings) -> StorefrontSchema {
-    let mut builder = builder()
-        .data(accounts)
+/// A schema builder with the guards every API gets: depth and cost limits (with the cost
+/// reported in `extensions.cost`), the `__typename` rules the validator skips, and limits on
+/// what could exhaust the validator itself.
+pub fn guarded<Q, M, S>(
+    builder: SchemaBuilder<Q, M, S>,
+    settings: SchemaSettings,
+) -> SchemaBuilder<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    let builder = builder
         .extension(limits::QueryLimits {
             max_depth: settings.max_depth,
             max_cost: settings.max_cost,
         })
         .extension(typename_rules::TypenameRules)
-        // Guards against documents built to exhaust the validator itself.
         .limit_recursive_depth(64)
         .limit_directives(20);
     if settings.production {
-        builder = builder.disable_introspection().disable_suggestions();
+        builder.disable_introspection().disable_suggestions()
+    } else {
+        builder
     }
-    builder.finish()
-}
-
-/// The SDL of the schema, sorted so that `schema.graphql` diffs read well.
-pub fn sdl() -> String {
-    builder().finish().sdl_with_options(
-        SDLExportOptions::new()
-            .sorted_fields()
-            .sorted_arguments()
-            .sorted_enum_items(),
-    )
 }

@@ -6,7 +6,7 @@ use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::AppState;
+use super::storefront_api::StorefrontApi;
 use crate::graphql::API_VERSION;
 
 struct Asset {
@@ -73,10 +73,11 @@ const PAGE: &str = r#"<!doctype html>
 const DEFAULT_QUERY: &str = "# Welcome to storefront. Sign a customer up, then log in:\n\
 mutation SignUp {\n  customerCreate(input: {email: \"ada@example.com\", password: \"correct-horse-battery\", firstName: \"Ada\"}) {\n    customer { id email displayName }\n    customerUserErrors { field code message }\n  }\n}\n";
 
-pub async fn page(state: &AppState) -> Response {
+pub async fn page(state: &StorefrontApi) -> Response {
     let token = if state.prefill_graphiql_token {
         state
             .accounts
+            .in_shop(state.default_shop.clone())
             .first_public_token()
             .await
             .unwrap_or_else(|err| {

@@ -17,8 +17,9 @@ use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use super::problem_response::coded_error;
+use super::problem_response::{coded_error, internal_error};
 use crate::config::HttpConfig;
+use crate::graphql::TopLevelCode;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -83,21 +84,14 @@ async fn guard(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             tracing::error!(request_id = %request_id, cause = %cause, "a request handler panicked");
-            coded_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &format!(
-                    "Internal error. Looks like something went wrong on our end.\nRequest ID: {request_id} (include this in support requests)."
-                ),
-                "INTERNAL_SERVER_ERROR",
-                &request_id,
-            )
+            internal_error(&request_id)
         }
         Err(_elapsed) => {
             tracing::warn!(request_id = %request_id, timeout_seconds = timeout.as_secs(), "request timed out");
             coded_error(
                 StatusCode::REQUEST_TIMEOUT,
                 "The request took too long (a body sent too slowly, or the server is overloaded).",
-                "TIMEOUT",
+                TopLevelCode::Timeout,
                 &request_id,
             )
         }

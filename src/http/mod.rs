@@ -1,14 +1,16 @@
-//! The HTTP surface: the GraphQL endpoints Shopify clients call, GraphiQL, health checks, and the
-//! layers every request passes (request ids, tracing, CORS, timeouts, panics to 500s).
+//! The HTTP surface: the GraphQL endpoints Shopify clients call (every API on one pipeline,
+//! `graphql_pipeline`), GraphiQL, health checks, and the layers every request passes (request
+//! ids, tracing, CORS, timeouts, panics to 500s).
 
 mod client_ip;
 mod graphiql;
-mod graphql_endpoint;
+mod graphql_pipeline;
 mod health;
 mod layers;
 mod persisted_queries;
 mod problem_response;
 mod server;
+mod storefront_api;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -23,42 +25,34 @@ pub fn apply_layers(router: Router, http: &crate::config::HttpConfig) -> Router 
 }
 
 use crate::accounts::Accounts;
-use crate::config::{Config, Environment};
-use crate::graphql::StorefrontSchema;
+use crate::config::Config;
 
-/// What handlers share.
+pub use graphql_pipeline::{GraphqlApi, Pipeline};
+pub use storefront_api::StorefrontApi;
+
+/// What the health and metrics handlers share.
 #[derive(Clone)]
 pub struct AppState {
-    pub schema: StorefrontSchema,
     pub accounts: Accounts,
-    pub body_limit_bytes: usize,
-    /// Development fills GraphiQL's token header in for the newcomer.
-    pub prefill_graphiql_token: bool,
-    /// Whether GraphiQL is served at all (not in production).
-    pub graphiql: bool,
-    /// Most root fields (aliases included) in one operation.
-    pub max_root_fields: usize,
-    /// Automatic Persisted Queries, shared by every request of this node.
-    pub persisted_queries: persisted_queries::PersistedQueries,
-    /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed.
-    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
-pub fn router(state: AppState, config: &Config) -> Router {
-    debug_assert_eq!(
-        state.prefill_graphiql_token,
-        config.environment == Environment::Development
-    );
-    let api = post(graphql_endpoint::post_api).fallback(problem_response::method_not_allowed);
-    let routes = Router::new()
+/// The routes: each API's endpoints on the shared pipeline, GraphiQL's assets, health and
+/// metrics, all behind the same layers.
+pub fn router(storefront: Pipeline<StorefrontApi>, state: AppState, config: &Config) -> Router {
+    use graphql_pipeline as pipeline;
+    let api = post(pipeline::post_versioned::<StorefrontApi>)
+        .fallback(problem_response::method_not_allowed);
+    let storefront_routes = Router::new()
         .route("/api/{version}/graphql.json", api.clone())
         .route("/api/{version}/graphql", api)
         .route(
             "/graphql",
-            get(graphql_endpoint::get_graphql)
-                .post(graphql_endpoint::post_graphql)
+            get(pipeline::get::<StorefrontApi>)
+                .post(pipeline::post::<StorefrontApi>)
                 .fallback(problem_response::method_not_allowed),
         )
+        .with_state(storefront);
+    let routes = Router::new()
         .route("/graphiql/{asset}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -70,7 +64,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 get(problem_response::not_found)
             },
         )
-        .fallback(problem_response::not_found)
-        .with_state(state);
+        .with_state(state)
+        .merge(storefront_routes)
+        .fallback(problem_response::not_found);
     layers::apply(routes, &config.http)
 }

@@ -5,6 +5,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::graphql::TopLevelCode;
+
 /// `{"errors":[{"message": ...}]}` with the given status.
 pub fn graphql_error(status: StatusCode, message: impl Into<String>) -> Response {
     let body = json!({ "errors": [{ "message": message.into() }] });
@@ -17,10 +19,15 @@ pub fn graphql_error(status: StatusCode, message: impl Into<String>) -> Response
 }
 
 /// `{"errors":[{"message": ..., "extensions": {"code": ..., "requestId": ...}}]}`.
-pub fn coded_error(status: StatusCode, message: &str, code: &str, request_id: &str) -> Response {
+pub fn coded_error(
+    status: StatusCode,
+    message: &str,
+    code: TopLevelCode,
+    request_id: &str,
+) -> Response {
     let body = json!({ "errors": [{
         "message": message,
-        "extensions": { "code": code, "requestId": request_id },
+        "extensions": { "code": code.as_str(), "requestId": request_id },
     }] });
     (
         status,
@@ -28,6 +35,17 @@ pub fn coded_error(status: StatusCode, message: &str, code: &str, request_id: &s
         body.to_string(),
     )
         .into_response()
+}
+
+/// Our failure, outside GraphQL's execution: 500 with the generic message, the code and the
+/// request id that the log line with the cause carries too.
+pub fn internal_error(request_id: &str) -> Response {
+    coded_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &crate::graphql::errors::internal_message(request_id),
+        TopLevelCode::InternalServerError,
+        request_id,
+    )
 }
 
 /// Shopify's 404 body.

@@ -19,7 +19,6 @@ pub struct Sender {
     pub accounts: Accounts,
     pub mailer: Arc<Mailer>,
     pub templates: Arc<Templates>,
-    pub shop_name: String,
     pub poll_interval: Duration,
     pub initial_backoff_seconds: i64,
     pub max_backoff_seconds: i64,
@@ -57,7 +56,7 @@ impl Sender {
                     let attempts = message.attempts + 1;
                     self.accounts
                         .mail_failed(
-                            message.id,
+                            &message,
                             self.backoff(attempts),
                             attempts >= self.max_attempts,
                             &err.to_string(),
@@ -71,13 +70,22 @@ impl Sender {
                 Delivery::Send(content) => {
                     let rendered = self.templates.render(
                         content.purpose,
-                        &self.shop_name,
+                        &content.shop_name,
                         &content.url,
                         content.first_name.as_deref(),
                     );
-                    match self.mailer.send(message.id, &content.to, &rendered).await {
+                    match self
+                        .mailer
+                        .send(
+                            message.id,
+                            content.mail_from.as_deref(),
+                            &content.to,
+                            &rendered,
+                        )
+                        .await
+                    {
                         Ok(()) => {
-                            self.accounts.mail_sent(message.id).await?;
+                            self.accounts.mail_sent(&message).await?;
                             crate::metrics::mail_delivered("sent");
                             delivered += 1;
                         }
@@ -92,7 +100,7 @@ impl Sender {
                                 "failed"
                             });
                             self.accounts
-                                .mail_failed(message.id, backoff, give_up, &err.to_string())
+                                .mail_failed(&message, backoff, give_up, &err.to_string())
                                 .await?;
                         }
                     }

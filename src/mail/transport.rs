@@ -106,13 +106,26 @@ impl Mailer {
     /// Sends one outbox message. Its `Message-ID` is made from the outbox id, so that a message
     /// sent again after a lost acknowledgement (delivery is at least once) can be recognised
     /// as the same one by the receiving side.
-    pub async fn send(&self, outbox_id: i64, to: &str, mail: &Rendered) -> Result<(), MailError> {
+    /// `from` is the shop's own sender, when it has one; the configured `mail.from` otherwise.
+    pub async fn send(
+        &self,
+        outbox_id: i64,
+        from: Option<&str>,
+        to: &str,
+        mail: &Rendered,
+    ) -> Result<(), MailError> {
         let to: Mailbox = to
             .parse()
             .map_err(|e| MailError::Message(format!("recipient: {e}")))?;
+        let from = match from {
+            Some(from) => from
+                .parse()
+                .map_err(|e| MailError::Message(format!("the shop's sender: {e}")))?,
+            None => self.from.clone(),
+        };
         let message = Message::builder()
-            .message_id(Some(message_id(outbox_id, &self.from)))
-            .from(self.from.clone())
+            .message_id(Some(message_id(outbox_id, &from)))
+            .from(from)
             .to(to)
             .subject(mail.subject.clone())
             .multipart(MultiPart::alternative_plain_html(

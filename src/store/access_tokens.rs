@@ -28,6 +28,7 @@ impl From<customer_access_token::Model> for TokenRecord {
 
 pub async fn insert(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     id: i64,
     customer_id: i64,
     digest: &str,
@@ -36,6 +37,7 @@ pub async fn insert(
 ) -> Result<TokenRecord, StoreError> {
     let row = customer_access_token::ActiveModel {
         id: Set(id),
+        shop_id: Set(shop_id),
         customer_id: Set(customer_id),
         token_digest: Set(digest.to_owned()),
         created_at: Set(now),
@@ -47,13 +49,15 @@ pub async fn insert(
         .into())
 }
 
-/// The live token with this digest and its enabled customer, in one indexed query.
+/// The shop's live token with this digest and its enabled customer, in one indexed query.
 pub async fn find_live(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     digest: &str,
     now: i64,
 ) -> Result<Option<(TokenRecord, CustomerRecord)>, StoreError> {
     let found = customer_access_token::Entity::find()
+        .filter(customer_access_token::Column::ShopId.eq(shop_id))
         .filter(customer_access_token::Column::TokenDigest.eq(digest))
         .filter(customer_access_token::Column::ExpiresAt.gt(now))
         .find_also_related(customer::Entity)
@@ -71,6 +75,7 @@ pub async fn find_live(
 /// The live tokens among these digests with their enabled customers, in one query.
 pub async fn find_live_many(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     digests: &[String],
     now: i64,
 ) -> Result<Vec<(String, CustomerRecord)>, StoreError> {
@@ -78,6 +83,7 @@ pub async fn find_live_many(
         return Ok(Vec::new());
     }
     let found = customer_access_token::Entity::find()
+        .filter(customer_access_token::Column::ShopId.eq(shop_id))
         .filter(customer_access_token::Column::TokenDigest.is_in(digests.iter().cloned()))
         .filter(customer_access_token::Column::ExpiresAt.gt(now))
         .find_also_related(customer::Entity)
@@ -95,12 +101,14 @@ pub async fn find_live_many(
 /// Moves the expiry of a token that is still live; `false` when it expired or was deleted meanwhile.
 pub async fn extend(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     token_id: i64,
     now: i64,
     expires_at: i64,
 ) -> Result<bool, StoreError> {
     let result = customer_access_token::Entity::update_many()
         .col_expr(customer_access_token::Column::ExpiresAt, expires_at.into())
+        .filter(customer_access_token::Column::ShopId.eq(shop_id))
         .filter(customer_access_token::Column::Id.eq(token_id))
         .filter(customer_access_token::Column::ExpiresAt.gt(now))
         .exec(db)
@@ -109,14 +117,21 @@ pub async fn extend(
 }
 
 /// Deletes one token; `false` when it was already gone (a concurrent delete won).
-pub async fn delete(db: &impl ConnectionTrait, token_id: i64) -> Result<bool, StoreError> {
-    let result = customer_access_token::Entity::delete_by_id(token_id)
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    token_id: i64,
+) -> Result<bool, StoreError> {
+    let result = customer_access_token::Entity::delete_many()
+        .filter(customer_access_token::Column::ShopId.eq(shop_id))
+        .filter(customer_access_token::Column::Id.eq(token_id))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
 }
 
-/// Housekeeping: removes tokens that expired before `now`.
+/// Housekeeping, across every shop: removes tokens that expired before `now` (indexed by
+/// `expires_at`).
 pub async fn delete_expired(db: &impl ConnectionTrait, now: i64) -> Result<u64, StoreError> {
     let result = customer_access_token::Entity::delete_many()
         .filter(customer_access_token::Column::ExpiresAt.lte(now))
@@ -128,9 +143,11 @@ pub async fn delete_expired(db: &impl ConnectionTrait, now: i64) -> Result<u64, 
 /// Revokes every token of a customer (after a password change).
 pub async fn delete_all_for_customer(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
 ) -> Result<u64, StoreError> {
     let result = customer_access_token::Entity::delete_many()
+        .filter(customer_access_token::Column::ShopId.eq(shop_id))
         .filter(customer_access_token::Column::CustomerId.eq(customer_id))
         .exec(db)
         .await?;
@@ -140,10 +157,12 @@ pub async fn delete_all_for_customer(
 /// Live sessions of a customer.
 pub async fn count_live_for_customer(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     now: i64,
 ) -> Result<usize, StoreError> {
     Ok(customer_access_token::Entity::find()
+        .filter(customer_access_token::Column::ShopId.eq(shop_id))
         .filter(customer_access_token::Column::CustomerId.eq(customer_id))
         .filter(customer_access_token::Column::ExpiresAt.gt(now))
         .all(db)

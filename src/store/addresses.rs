@@ -43,6 +43,7 @@ impl From<customer_address::Model> for AddressRecord {
 }
 
 fn active_model(
+    shop_id: i64,
     record: &AddressRecord,
     created_at: Option<i64>,
     now: i64,
@@ -50,6 +51,7 @@ fn active_model(
     let f = record.fields.clone();
     let mut row = customer_address::ActiveModel {
         id: Set(record.id),
+        shop_id: Set(shop_id),
         customer_id: Set(record.customer_id),
         first_name: Set(f.first_name),
         last_name: Set(f.last_name),
@@ -76,10 +78,11 @@ fn active_model(
 
 pub async fn insert(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     record: &AddressRecord,
     now: i64,
 ) -> Result<(), StoreError> {
-    customer_address::Entity::insert(active_model(record, Some(now), now))
+    customer_address::Entity::insert(active_model(shop_id, record, Some(now), now))
         .exec_without_returning(db)
         .await?;
     Ok(())
@@ -88,11 +91,13 @@ pub async fn insert(
 /// Writes every value of an existing address of the customer; `false` when there is none.
 pub async fn update(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     record: &AddressRecord,
     now: i64,
 ) -> Result<bool, StoreError> {
     let result = customer_address::Entity::update_many()
-        .set(active_model(record, None, now))
+        .set(active_model(shop_id, record, None, now))
+        .filter(customer_address::Column::ShopId.eq(shop_id))
         .filter(customer_address::Column::Id.eq(record.id))
         .filter(customer_address::Column::CustomerId.eq(record.customer_id))
         .exec(db)
@@ -103,10 +108,12 @@ pub async fn update(
 /// The customer's address with this id; `None` when it is someone else's or does not exist.
 pub async fn find_for_customer(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     address_id: i64,
 ) -> Result<Option<AddressRecord>, StoreError> {
     Ok(customer_address::Entity::find_by_id(address_id)
+        .filter(customer_address::Column::ShopId.eq(shop_id))
         .filter(customer_address::Column::CustomerId.eq(customer_id))
         .one(db)
         .await?
@@ -116,12 +123,14 @@ pub async fn find_for_customer(
 /// Every address of these customers, in one query, by customer then creation order.
 pub async fn list_for_customers(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_ids: &[i64],
 ) -> Result<Vec<AddressRecord>, StoreError> {
     if customer_ids.is_empty() {
         return Ok(Vec::new());
     }
     Ok(customer_address::Entity::find()
+        .filter(customer_address::Column::ShopId.eq(shop_id))
         .filter(customer_address::Column::CustomerId.is_in(customer_ids.iter().copied()))
         .order_by_asc(customer_address::Column::CustomerId)
         .order_by_asc(customer_address::Column::Id)
@@ -134,9 +143,11 @@ pub async fn list_for_customers(
 
 pub async fn count_for_customer(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
 ) -> Result<u64, StoreError> {
     Ok(customer_address::Entity::find()
+        .filter(customer_address::Column::ShopId.eq(shop_id))
         .filter(customer_address::Column::CustomerId.eq(customer_id))
         .count(db)
         .await?)
@@ -145,9 +156,11 @@ pub async fn count_for_customer(
 /// The customer's oldest address, which becomes the default when the default goes.
 pub async fn first_for_customer(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
 ) -> Result<Option<i64>, StoreError> {
     Ok(customer_address::Entity::find()
+        .filter(customer_address::Column::ShopId.eq(shop_id))
         .filter(customer_address::Column::CustomerId.eq(customer_id))
         .order_by_asc(customer_address::Column::Id)
         .one(db)
@@ -158,10 +171,12 @@ pub async fn first_for_customer(
 /// Deletes the customer's address; `false` when there was none.
 pub async fn delete(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     address_id: i64,
 ) -> Result<bool, StoreError> {
     let result = customer_address::Entity::delete_many()
+        .filter(customer_address::Column::ShopId.eq(shop_id))
         .filter(customer_address::Column::Id.eq(address_id))
         .filter(customer_address::Column::CustomerId.eq(customer_id))
         .exec(db)

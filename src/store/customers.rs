@@ -212,12 +212,14 @@ pub async fn find_by_email_key(
 /// password change is never overwritten by a re-hash of the old password.
 pub async fn upgrade_password_hash(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     verified_hash: &str,
     new_hash: &str,
 ) -> Result<(), StoreError> {
     customer::Entity::update_many()
         .col_expr(customer::Column::PasswordHash, new_hash.into())
+        .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id))
         .filter(customer::Column::PasswordHash.eq(verified_hash))
         .exec(db)
@@ -230,9 +232,11 @@ pub async fn upgrade_password_hash(
 /// single writer already.
 pub async fn lock(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
 ) -> Result<Option<CustomerRecord>, StoreError> {
     Ok(customer::Entity::find_by_id(customer_id)
+        .filter(customer::Column::ShopId.eq(shop_id))
         .lock_exclusive()
         .one(db)
         .await?
@@ -241,6 +245,7 @@ pub async fn lock(
 
 pub async fn set_default_address(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     address_id: Option<i64>,
     now: i64,
@@ -248,6 +253,7 @@ pub async fn set_default_address(
     customer::Entity::update_many()
         .col_expr(customer::Column::DefaultAddressId, address_id.into())
         .col_expr(customer::Column::UpdatedAt, now.into())
+        .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id))
         .exec(db)
         .await?;
@@ -275,12 +281,14 @@ pub struct ProfileChanges {
 
 pub async fn update_profile(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     changes: ProfileChanges,
     now: i64,
 ) -> Result<(), StoreError> {
     let mut update = customer::Entity::update_many()
         .col_expr(customer::Column::UpdatedAt, now.into())
+        .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id));
     if let Change::Set(value) = changes.first_name {
         update = update.col_expr(customer::Column::FirstName, value.into());
@@ -343,6 +351,7 @@ fn nonce_column(purpose: Purpose) -> customer::Column {
 /// stops working), and gives the customer a security stamp if it has none yet.
 pub async fn set_outstanding_nonce(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     purpose: Purpose,
     nonce_hash: &str,
@@ -354,6 +363,7 @@ pub async fn set_outstanding_nonce(
             customer::Column::SecurityStamp,
             Some(stamp.to_owned()).into(),
         )
+        .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id))
         .exec(db)
         .await?;
@@ -363,19 +373,25 @@ pub async fn set_outstanding_nonce(
 /// Uses an activation or reset token: sets the password, rotates the stamp, clears the nonce and
 /// enables the customer, only if the nonce and stamp are still the ones in the token. One
 /// statement, so of concurrent uses of one token exactly one wins (`true`).
+/// What a redeemed activation or reset token proves and sets.
+pub struct Redemption<'a> {
+    pub purpose: Purpose,
+    pub nonce_hash: &'a str,
+    pub stamp: &'a str,
+    pub password_hash: &'a str,
+}
+
 pub async fn redeem_nonce(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
-    purpose: Purpose,
-    nonce_hash: &str,
-    stamp: &str,
-    password_hash: &str,
+    redemption: Redemption<'_>,
     now: i64,
 ) -> Result<bool, StoreError> {
     let result = customer::Entity::update_many()
         .col_expr(
             customer::Column::PasswordHash,
-            Some(password_hash.to_owned()).into(),
+            Some(redemption.password_hash.to_owned()).into(),
         )
         .col_expr(
             customer::Column::SecurityStamp,
@@ -394,9 +410,10 @@ pub async fn redeem_nonce(
             CustomerState::Enabled.as_str().into(),
         )
         .col_expr(customer::Column::UpdatedAt, now.into())
+        .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id))
-        .filter(nonce_column(purpose).eq(nonce_hash))
-        .filter(customer::Column::SecurityStamp.eq(stamp))
+        .filter(nonce_column(redemption.purpose).eq(redemption.nonce_hash))
+        .filter(customer::Column::SecurityStamp.eq(redemption.stamp))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -405,6 +422,7 @@ pub async fn redeem_nonce(
 /// The customer as a Multipass sign-in leaves it: enabled, with the names and tags the shop sent.
 pub async fn apply_multipass(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     first_name: Option<&str>,
     last_name: Option<&str>,
@@ -417,6 +435,7 @@ pub async fn apply_multipass(
             CustomerState::Enabled.as_str().into(),
         )
         .col_expr(customer::Column::UpdatedAt, now.into())
+        .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id));
     if let Some(first) = first_name {
         update = update.col_expr(customer::Column::FirstName, Some(first.to_owned()).into());
@@ -447,6 +466,7 @@ pub async fn find_by_multipass_identifier(
 
 pub async fn set_multipass_identifier(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     identifier: &str,
 ) -> Result<(), StoreError> {
@@ -455,6 +475,7 @@ pub async fn set_multipass_identifier(
             customer::Column::MultipassIdentifier,
             Some(identifier.to_owned()).into(),
         )
+        .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id))
         .exec(db)
         .await?;
@@ -507,6 +528,7 @@ pub async fn search(
 
 pub async fn set_state(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     state: CustomerState,
     now: i64,
@@ -514,6 +536,7 @@ pub async fn set_state(
     let result = customer::Entity::update_many()
         .col_expr(customer::Column::State, state.as_str().into())
         .col_expr(customer::Column::UpdatedAt, now.into())
+        .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id))
         .exec(db)
         .await?;
@@ -521,7 +544,15 @@ pub async fn set_state(
 }
 
 /// Deletes the customer; addresses and access tokens go with it (foreign keys cascade).
-pub async fn delete(db: &impl ConnectionTrait, customer_id: i64) -> Result<bool, StoreError> {
-    let result = customer::Entity::delete_by_id(customer_id).exec(db).await?;
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    customer_id: i64,
+) -> Result<bool, StoreError> {
+    let result = customer::Entity::delete_many()
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(db)
+        .await?;
     Ok(result.rows_affected == 1)
 }

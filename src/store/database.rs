@@ -31,6 +31,9 @@ pub struct Database {
     statements: Arc<AtomicU64>,
     /// The SQLite file the connections opened; `None` on PostgreSQL and in memory.
     file: Option<Arc<DatabaseFile>>,
+    /// The id node number this handle leased, and its heartbeat (`id_nodes`); closing gives it
+    /// back.
+    pub(super) id_lease: Arc<super::id_nodes::LeaseSlot>,
 }
 
 /// The SQLite file as it was when the server opened it. Connections keep reading and writing the
@@ -135,6 +138,7 @@ impl Database {
                 backend: Backend::Postgres,
                 statements,
                 file: None,
+                id_lease: Arc::default(),
             })
         } else {
             Err(DbErr::Custom(
@@ -210,6 +214,7 @@ impl Database {
             backend: Backend::Sqlite,
             statements,
             file,
+            id_lease: Arc::default(),
         })
     }
 
@@ -286,6 +291,8 @@ impl Database {
     }
 
     pub async fn close(self) {
+        // While the connections are still open: the number is free for others at once.
+        self.release_id_node().await;
         let _ = self.reader.close().await;
         if self.backend == Backend::Sqlite {
             let _ = self.writer.close().await;

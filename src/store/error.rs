@@ -8,6 +8,7 @@ use sea_orm::{DbErr, SqlErr};
 pub enum UniqueKey {
     CustomerEmail,
     CustomerPhone,
+    ShopHandle,
     Other,
 }
 
@@ -37,6 +38,8 @@ fn unique_key_from_message(message: &str) -> UniqueKey {
         UniqueKey::CustomerEmail
     } else if message.contains("ux_customers_shop_phone") || message.contains("customers.phone") {
         UniqueKey::CustomerPhone
+    } else if message.contains("ux_shops_handle") || message.contains("shops.handle") {
+        UniqueKey::ShopHandle
     } else {
         UniqueKey::Other
     }

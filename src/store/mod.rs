@@ -8,8 +8,10 @@ mod database;
 mod entities;
 mod error;
 pub mod guards;
+mod id_nodes;
 pub mod outbox;
 pub mod seed;
+pub mod shops;
 pub mod storefront_tokens;
 
 pub use database::{Backend, Database};

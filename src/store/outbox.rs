@@ -16,6 +16,7 @@ use super::error::StoreError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMessage {
     pub id: i64,
+    pub shop_id: i64,
     pub kind: String,
     pub customer_id: Option<i64>,
     pub recipient: String,
@@ -27,6 +28,7 @@ impl From<mail_outbox::Model> for OutboxMessage {
     fn from(row: mail_outbox::Model) -> Self {
         Self {
             id: row.id,
+            shop_id: row.shop_id,
             kind: row.kind,
             customer_id: row.customer_id,
             recipient: row.recipient,
@@ -68,7 +70,8 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: NewMessage<'_>) -> Resu
     Ok(())
 }
 
-/// Messages that are due and not claimed by another sender, oldest first.
+/// Messages that are due and not claimed by another sender, oldest first, of every shop (one
+/// sender works for all of them).
 pub async fn due(
     db: &impl ConnectionTrait,
     now: i64,
@@ -95,12 +98,14 @@ pub async fn due(
 /// Claims a message until `until`; `false` when another sender holds it or it is done.
 pub async fn claim(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     id: i64,
     now: i64,
     until: i64,
 ) -> Result<bool, StoreError> {
     let result = mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::LockedUntil, Expr::value(until))
+        .filter(mail_outbox::Column::ShopId.eq(shop_id))
         .filter(mail_outbox::Column::Id.eq(id))
         .filter(mail_outbox::Column::SentAt.is_null())
         .filter(mail_outbox::Column::FailedAt.is_null())
@@ -117,6 +122,7 @@ pub async fn claim(
 /// Rewrites what a message is about (a recovery request becomes a reset message).
 pub async fn set_content(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     id: i64,
     kind: &str,
     customer_id: i64,
@@ -126,13 +132,19 @@ pub async fn set_content(
         .col_expr(mail_outbox::Column::Kind, Expr::value(kind))
         .col_expr(mail_outbox::Column::CustomerId, Expr::value(customer_id))
         .col_expr(mail_outbox::Column::Payload, Expr::value(payload))
+        .filter(mail_outbox::Column::ShopId.eq(shop_id))
         .filter(mail_outbox::Column::Id.eq(id))
         .exec(db)
         .await?;
     Ok(())
 }
 
-pub async fn mark_sent(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(), StoreError> {
+pub async fn mark_sent(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<(), StoreError> {
     mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::SentAt, Expr::value(now))
         .col_expr(mail_outbox::Column::Payload, no_payload())
@@ -144,6 +156,7 @@ pub async fn mark_sent(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(
             mail_outbox::Column::Attempts,
             Expr::col(mail_outbox::Column::Attempts).add(1),
         )
+        .filter(mail_outbox::Column::ShopId.eq(shop_id))
         .filter(mail_outbox::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -153,6 +166,7 @@ pub async fn mark_sent(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(
 /// A failed attempt: retried at `next_attempt_at`, or given up when `give_up`.
 pub async fn mark_attempt_failed(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     id: i64,
     now: i64,
     next_attempt_at: i64,
@@ -173,6 +187,7 @@ pub async fn mark_attempt_failed(
             Expr::value(Option::<i64>::None),
         )
         .col_expr(mail_outbox::Column::LastError, Expr::value(error))
+        .filter(mail_outbox::Column::ShopId.eq(shop_id))
         .filter(mail_outbox::Column::Id.eq(id));
     if give_up {
         // A retry by the operator makes a new link (`retry_failed`).
@@ -185,7 +200,12 @@ pub async fn mark_attempt_failed(
 }
 
 /// A message that turned out to need no mail (a recovery request for no customer): done.
-pub async fn mark_dropped(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(), StoreError> {
+pub async fn mark_dropped(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<(), StoreError> {
     mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::SentAt, Expr::value(now))
         .col_expr(mail_outbox::Column::Payload, no_payload())
@@ -197,6 +217,7 @@ pub async fn mark_dropped(db: &impl ConnectionTrait, id: i64, now: i64) -> Resul
             mail_outbox::Column::LastError,
             Expr::value("no mail: no customer to write to"),
         )
+        .filter(mail_outbox::Column::ShopId.eq(shop_id))
         .filter(mail_outbox::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -208,7 +229,7 @@ fn no_payload() -> sea_orm::sea_query::SimpleExpr {
     Expr::value(Option::<String>::None)
 }
 
-/// Messages not sent yet (pending or retrying).
+/// Messages not sent yet (pending or retrying), of every shop: the sender's backlog.
 pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, StoreError> {
     Ok(mail_outbox::Entity::find()
         .filter(mail_outbox::Column::SentAt.is_null())
@@ -238,10 +259,13 @@ pub struct OutboxEntry {
 
 pub async fn list(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     filter: OutboxFilter,
     limit: u64,
 ) -> Result<Vec<OutboxEntry>, StoreError> {
-    let query = mail_outbox::Entity::find().filter(mail_outbox::Column::SentAt.is_null());
+    let query = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::ShopId.eq(shop_id))
+        .filter(mail_outbox::Column::SentAt.is_null());
     let query = match filter {
         OutboxFilter::Pending => query.filter(mail_outbox::Column::FailedAt.is_null()),
         OutboxFilter::Failed => query.filter(mail_outbox::Column::FailedAt.is_not_null()),
@@ -267,6 +291,7 @@ pub async fn list(
 /// Gives failed messages (all, or one) a new round of attempts, due now.
 pub async fn retry_failed(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     id: Option<i64>,
     now: i64,
 ) -> Result<u64, StoreError> {
@@ -277,10 +302,13 @@ pub async fn retry_failed(
         )
         .col_expr(mail_outbox::Column::Attempts, Expr::value(0))
         .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(now))
+        .filter(mail_outbox::Column::ShopId.eq(shop_id))
         .filter(mail_outbox::Column::SentAt.is_null())
         .filter(mail_outbox::Column::FailedAt.is_not_null());
     if let Some(id) = id {
-        update = update.filter(mail_outbox::Column::Id.eq(id));
+        update = update
+            .filter(mail_outbox::Column::ShopId.eq(shop_id))
+            .filter(mail_outbox::Column::Id.eq(id));
     }
     Ok(update.exec(db).await?.rows_affected)
 }
@@ -288,15 +316,27 @@ pub async fn retry_failed(
 /// Erasure: every message to or about a customer.
 pub async fn delete_for_customer(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     customer_id: i64,
     email_key: &str,
 ) -> Result<u64, StoreError> {
     let result = mail_outbox::Entity::delete_many()
+        .filter(mail_outbox::Column::ShopId.eq(shop_id))
         .filter(
             mail_outbox::Column::CustomerId
                 .eq(customer_id)
                 .or(mail_outbox::Column::Recipient.eq(email_key)),
         )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Housekeeping, across every shop: forgets messages sent before `before` (they hold only
+/// metadata by then; indexed by `sent_at`). Failed messages stay for the operator.
+pub async fn purge_sent(db: &impl ConnectionTrait, before: i64) -> Result<u64, StoreError> {
+    let result = mail_outbox::Entity::delete_many()
+        .filter(mail_outbox::Column::SentAt.lt(before))
         .exec(db)
         .await?;
     Ok(result.rows_affected)

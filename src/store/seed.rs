@@ -70,6 +70,7 @@ pub async fn seed(
             for (n, address_id) in address_ids.into_iter().enumerate() {
                 addresses.push(customer_address::ActiveModel {
                     id: Set(address_id),
+                    shop_id: Set(plan.shop_id),
                     customer_id: Set(id),
                     first_name: Set(Some(format!("First{i}"))),
                     last_name: Set(Some(format!("Last{i}"))),
@@ -94,6 +95,7 @@ pub async fn seed(
                 let digest = access_token::digest(&token).unwrap_or_default();
                 token_rows.push(customer_access_token::ActiveModel {
                     id: Set(new_id()),
+                    shop_id: Set(plan.shop_id),
                     customer_id: Set(id),
                     token_digest: Set(digest),
                     created_at: Set(plan.now),

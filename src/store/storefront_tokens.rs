@@ -4,8 +4,9 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::entities::storefront_token;
+use super::entities::{shop, storefront_token};
 use super::error::StoreError;
+use crate::domain::shop::Shop;
 
 /// Public tokens go in browsers and apps; private ones stay on servers (Shopify's two kinds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,19 +86,26 @@ pub async fn insert(
     Ok(())
 }
 
-/// The active (not revoked) token of the shop with this digest.
+/// The active (not revoked) token with this digest and the shop it belongs to, in one query:
+/// the credential decides the shop of a request. Digests are unique across shops (a token
+/// names exactly one shop), the one unique index without the shop.
 pub async fn find_active(
     db: &impl ConnectionTrait,
-    shop_id: i64,
     digest: &str,
-) -> Result<Option<StorefrontTokenRecord>, StoreError> {
-    Ok(storefront_token::Entity::find()
+) -> Result<Option<(StorefrontTokenRecord, Shop)>, StoreError> {
+    let found = storefront_token::Entity::find()
         .filter(storefront_token::Column::TokenDigest.eq(digest))
-        .filter(storefront_token::Column::ShopId.eq(shop_id))
         .filter(storefront_token::Column::RevokedAt.is_null())
+        .find_also_related(shop::Entity)
         .one(db)
-        .await?
-        .and_then(StorefrontTokenRecord::from_row))
+        .await?;
+    let Some((token, Some(shop))) = found else {
+        return Ok(None);
+    };
+    let Some(record) = StorefrontTokenRecord::from_row(token) else {
+        return Ok(None);
+    };
+    Ok(Some((record, Shop::try_from(shop)?)))
 }
 
 /// Every token of the shop, oldest first.

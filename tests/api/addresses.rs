@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, database};
 
 pub const ADDRESS_FIELDS: &str = "id firstName lastName address1 address2 city company province provinceCode country countryCode countryCodeV2 zip phone name formattedArea";
 
@@ -412,26 +412,12 @@ async fn the_number_of_addresses_is_capped() {
 
 #[tokio::test]
 async fn deleting_a_customer_deletes_their_addresses() {
-    use storefront::store::ConnectionTrait;
     let app = TestApp::spawn().await;
     let token = app.signed_in_customer("erase@example.com").await;
     add_ok(&app, &token, "1 Gone St").await;
-    let db = app.app.accounts.database();
-    let txn = db.begin_write().await.expect("txn");
-    txn.execute_unprepared("DELETE FROM customers")
-        .await
-        .expect("delete");
-    txn.commit().await.expect("commit");
-    let row = db
-        .reader()
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.reader().get_database_backend(),
-            "SELECT COUNT(*) AS n FROM customer_addresses",
-        ))
-        .await
-        .expect("count")
-        .and_then(|row| row.try_get::<i64>("", "n").ok());
-    assert_eq!(row, Some(0));
+    assert_eq!(database::count(&app, "customer_addresses").await, 1);
+    database::execute(&app, "DELETE FROM customers").await;
+    assert_eq!(database::count(&app, "customer_addresses").await, 0);
 }
 
 #[tokio::test]

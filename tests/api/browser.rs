@@ -4,9 +4,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
-
 use crate::support::TestApp;
+use crate::support::socket::{Loopback, serve_options};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphiql_runs_a_mutation_in_headless_chromium() {
@@ -22,21 +21,8 @@ async fn graphiql_runs_a_mutation_in_headless_chromium() {
     );
 
     let app = TestApp::spawn().await;
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(storefront::http::serve(
-        listener,
-        app.app.router.clone(),
-        async move {
-            let _ = stopped.await;
-        },
-        storefront::http::ServeOptions {
-            shutdown_grace: Duration::from_secs(5),
-            header_read_timeout: Duration::from_secs(15),
-            max_connections: 100,
-        },
-    ));
+    let server = Loopback::start(app.app.router.clone(), serve_options()).await;
+    let address = server.address;
 
     let screenshot = root.join("target/graphiql.png");
     let output = tokio::process::Command::new("node")
@@ -45,11 +31,12 @@ async fn graphiql_runs_a_mutation_in_headless_chromium() {
         .args(["--email", "graphiql@example.com"])
         .args(["--screenshot", &screenshot.display().to_string()])
         .env("CHROMIUM", &chromium)
+        // A test that panics or is cancelled leaves no browser behind.
+        .kill_on_drop(true)
         .output()
         .await
         .expect("node runs");
-    let _ = stop.send(());
-    let _ = server.await;
+    let _ = server.stop(Duration::from_secs(10)).await;
     assert!(
         output.status.success(),
         "the browser test failed:\n{}\n{}",

@@ -2,9 +2,8 @@
 //! does not work, as Hydrogen expects in order to clear its session.
 
 use serde_json::{Value, json};
-use storefront::store::ConnectionTrait;
 
-use crate::support::{READ, TestApp};
+use crate::support::{READ, TestApp, database};
 
 async fn read(app: &TestApp, token: &str) -> Value {
     app.graphql(READ, json!({ "token": token })).await
@@ -44,35 +43,20 @@ async fn unknown_or_malformed_tokens_read_null_without_errors() {
 async fn the_token_of_a_deleted_customer_reads_null_and_is_removed_with_it() {
     let app = TestApp::spawn().await;
     let token = app.signed_in_customer("gone@example.com").await;
-    let db = app.app.accounts.database();
-    let txn = db.begin_write().await.expect("txn");
-    txn.execute_unprepared("DELETE FROM customers")
-        .await
-        .expect("delete");
-    txn.commit().await.expect("commit");
+    database::execute(&app, "DELETE FROM customers").await;
     assert_eq!(read(&app, &token).await["data"]["customer"], Value::Null);
-    let remaining = db
-        .reader()
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.reader().get_database_backend(),
-            "SELECT COUNT(*) AS n FROM customer_access_tokens",
-        ))
-        .await
-        .expect("count")
-        .and_then(|row| row.try_get::<i64>("", "n").ok());
-    assert_eq!(remaining, Some(0), "tokens are deleted with their customer");
+    assert_eq!(
+        database::count(&app, "customer_access_tokens").await,
+        0,
+        "tokens are deleted with their customer"
+    );
 }
 
 #[tokio::test]
 async fn the_token_of_a_disabled_customer_reads_null() {
     let app = TestApp::spawn().await;
     let token = app.signed_in_customer("later-disabled@example.com").await;
-    let db = app.app.accounts.database();
-    let txn = db.begin_write().await.expect("txn");
-    txn.execute_unprepared("UPDATE customers SET state = 'disabled'")
-        .await
-        .expect("update");
-    txn.commit().await.expect("commit");
+    database::execute(&app, "UPDATE customers SET state = 'disabled'").await;
     assert_eq!(read(&app, &token).await["data"]["customer"], Value::Null);
 }
 

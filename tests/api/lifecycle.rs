@@ -6,8 +6,8 @@ use futures::future::join_all;
 use serde_json::{Value, json};
 use storefront::config::{SmtpConfig, SmtpTls};
 
-use crate::smtp::{SmtpServer, free_port, link};
-use crate::support::{PASSWORD, READ, TestApp};
+use crate::support::smtp::{SmtpServer, free_port, link};
+use crate::support::{PASSWORD, READ, TestApp, database};
 
 pub fn smtp_on(port: u16) -> SmtpConfig {
     SmtpConfig {
@@ -87,7 +87,7 @@ async fn an_invited_customer_activates_by_url_from_the_email() {
     let app = app_with_smtp(&smtp).await;
     let invited = app
         .app
-        .accounts
+        .shop()
         .invite("guest@example.com", Some("Grace"), None)
         .await
         .expect("invite");
@@ -143,7 +143,7 @@ async fn customer_activate_with_id_and_token_and_its_errors() {
     let smtp = SmtpServer::start();
     let app = app_with_smtp(&smtp).await;
     app.app
-        .accounts
+        .shop()
         .invite("activate@example.com", None, None)
         .await
         .expect("invite");
@@ -302,7 +302,7 @@ async fn recover_answers_the_same_for_unknown_and_disabled_emails_and_sends_noth
     let app = app_with_smtp(&smtp).await;
     app.create_customer("known@example.com").await;
     app.app
-        .accounts
+        .shop()
         .invite("invited@example.com", None, None)
         .await
         .expect("invite");
@@ -439,7 +439,7 @@ async fn mail_waits_for_a_mail_server_that_is_down_and_arrives_once_it_is_up() {
     app.signed_in_customer("patient@example.com").await;
     recover(&app, "patient@example.com").await;
     app.app
-        .accounts
+        .shop()
         .invite("invitee@example.com", None, None)
         .await
         .expect("invite");
@@ -518,7 +518,7 @@ async fn recover_is_throttled_per_client_ip() {
     let app = TestApp::spawn_with(|config| config.throttle.recover_per_ip = 3).await;
     let private = app
         .app
-        .accounts
+        .shop()
         .create_storefront_token(TokenKind::Private, "server")
         .await
         .expect("token");
@@ -568,26 +568,17 @@ async fn recover_is_throttled_per_client_ip() {
 
 #[tokio::test]
 async fn the_database_never_holds_a_usable_reset_link() {
-    use storefront::store::ConnectionTrait;
     let smtp = SmtpServer::start();
     let app = app_with_smtp(&smtp).await;
     app.create_customer("stored@example.com").await;
     recover(&app, "stored@example.com").await;
     let url = link(&smtp.wait_for(1).await[0], "reset");
     let (_, token) = parts(&url);
-    let db = app.app.accounts.database();
-    let backend = db.reader().get_database_backend();
     for sql in [
         "SELECT COALESCE(payload, '') || ' ' || COALESCE(last_error, '') AS v FROM mail_outbox",
         "SELECT COALESCE(reset_nonce_hash, '') || ' ' || COALESCE(activation_nonce_hash, '') || ' ' || COALESCE(security_stamp, '') AS v FROM customers",
     ] {
-        for row in db
-            .reader()
-            .query_all_raw(sea_orm::Statement::from_string(backend, sql))
-            .await
-            .expect("rows")
-        {
-            let value: String = row.try_get("", "v").expect("text");
+        for value in database::texts(&app, sql).await {
             assert!(!value.contains(&token), "{sql}");
             assert!(!value.contains(&url));
         }
@@ -689,7 +680,7 @@ async fn twenty_concurrent_activations_with_one_link_succeed_once() {
     let smtp = SmtpServer::start();
     let app = app_with_smtp(&smtp).await;
     app.app
-        .accounts
+        .shop()
         .invite("race-activate@example.com", None, None)
         .await
         .expect("invite");
@@ -792,7 +783,7 @@ async fn a_password_changed_by_reset_by_update_or_by_activation_is_announced_by_
 
     // An activation sets the first password.
     app.app
-        .accounts
+        .shop()
         .invite("activated@example.com", None, None)
         .await
         .expect("invite");
@@ -853,22 +844,12 @@ async fn the_password_notice_is_one_setting_away_from_off() {
 
 /// Every text column of the outbox and the customers, as one string per row.
 async fn outbox_and_customer_text(app: &TestApp) -> Vec<String> {
-    use storefront::store::ConnectionTrait;
-    let db = app.app.accounts.database();
-    let backend = db.reader().get_database_backend();
     let mut found = Vec::new();
     for sql in [
         "SELECT COALESCE(kind, '') || ' ' || COALESCE(recipient, '') || ' ' || COALESCE(payload, '') || ' ' || COALESCE(last_error, '') AS v FROM mail_outbox",
         "SELECT COALESCE(reset_nonce_hash, '') || ' ' || COALESCE(activation_nonce_hash, '') || ' ' || COALESCE(security_stamp, '') AS v FROM customers",
     ] {
-        for row in db
-            .reader()
-            .query_all_raw(sea_orm::Statement::from_string(backend, sql))
-            .await
-            .expect("rows")
-        {
-            found.push(row.try_get::<String>("", "v").expect("text"));
-        }
+        found.extend(database::texts(app, sql).await);
     }
     found
 }
@@ -937,7 +918,7 @@ async fn a_given_up_message_drops_its_link_and_a_retry_sends_a_new_one_that_work
     for _ in 0..100 {
         failed = app
             .app
-            .accounts
+            .shop()
             .outbox(storefront::store::outbox::OutboxFilter::Failed, 10)
             .await
             .expect("outbox");
@@ -952,7 +933,7 @@ async fn a_given_up_message_drops_its_link_and_a_retry_sends_a_new_one_that_work
     }
     // Up again, and the operator retries: a fresh link, which works.
     let smtp = SmtpServer::start_on(port);
-    assert_eq!(app.app.accounts.retry_mail(None).await.ok(), Some(1));
+    assert_eq!(app.app.shop().retry_mail(None).await.ok(), Some(1));
     let url = link(&smtp.wait_for(1).await[0], "reset");
     let reset = app
         .graphql(

@@ -2,9 +2,8 @@
 //! Shopify does), root fields and aliases; and what production hides from strangers.
 
 use serde_json::{Value, json};
-use storefront::store::ConnectionTrait;
 
-use crate::support::{PASSWORD, TestApp};
+use crate::support::{PASSWORD, TestApp, database};
 
 async fn raw(app: &TestApp, query: &str) -> Value {
     let response = app.post_json(&json!({ "query": query })).await;
@@ -108,17 +107,7 @@ async fn a_hundred_aliased_logins_are_refused_before_any_password_is_checked() {
         "MAX_ROOT_FIELDS_EXCEEDED"
     );
     assert_eq!(body["errors"][0]["extensions"]["rootFields"], 101);
-    let db = app.app.accounts.database();
-    let tokens = db
-        .reader()
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.reader().get_database_backend(),
-            "SELECT COUNT(*) AS n FROM customer_access_tokens",
-        ))
-        .await
-        .expect("count")
-        .and_then(|row| row.try_get::<i64>("", "n").ok());
-    assert_eq!(tokens, Some(0));
+    assert_eq!(database::count(&app, "customer_access_tokens").await, 0);
     // Fragments do not hide root fields.
     let spread = format!(
         "query {{ ...F }} fragment F on QueryRoot {{ {} }}",

@@ -118,7 +118,7 @@ async fn spraying_many_accounts_from_one_ip_is_throttled() {
     let app = TestApp::spawn_with(|config| config.throttle.login_failures_per_ip = 3).await;
     let private = app
         .app
-        .accounts
+        .shop()
         .create_storefront_token(TokenKind::Private, "server")
         .await
         .expect("token");

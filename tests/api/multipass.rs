@@ -151,7 +151,7 @@ async fn remote_ip_binds_the_token_to_the_buyer() {
     let app = app().await;
     let private = app
         .app
-        .accounts
+        .shop()
         .create_storefront_token(TokenKind::Private, "server")
         .await
         .expect("token");
@@ -197,7 +197,7 @@ async fn a_disabled_customer_is_re_enabled_and_the_identifier_comes_before_the_e
     let app = app().await;
     let invited = app
         .app
-        .accounts
+        .shop()
         .invite("sleeping@example.com", None, None)
         .await
         .expect("invite");

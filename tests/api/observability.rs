@@ -1,20 +1,15 @@
 //! What an operator watches: Prometheus metrics at `/metrics`, and logs (text or JSON) whose
 //! lines carry the request id a proxy sent.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::support::process::Shop;
+use crate::support::socket::{get, post_with_headers};
 use crate::support::{PASSWORD, TestApp};
 
 async fn metrics(app: &TestApp) -> String {
-    let response = app
-        .request(
-            Request::get("/metrics")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let response = app.get("/metrics").await;
     assert_eq!(response.status, StatusCode::OK);
     assert!(
         response.headers["content-type"]
@@ -97,86 +92,35 @@ async fn a_throttled_login_counts_as_a_login_outcome_and_as_a_throttle() {
 #[tokio::test]
 async fn metrics_can_be_turned_off() {
     let app = TestApp::spawn_with(|config| config.http.metrics = false).await;
-    let response = app
-        .request(
-            Request::get("/metrics")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let response = app.get("/metrics").await;
     assert_eq!(response.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn json_logs_carry_the_request_id_and_never_the_password() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::process::{Command, Stdio};
-
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_storefront"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", dir.path().join("logs.db").display()),
-        )
-        .env("STOREFRONT_DATA_DIR", dir.path().join("data"))
-        .env("STOREFRONT_LOG_FORMAT", "json")
-        .env("STOREFRONT_PASSWORD__HASH__MEMORY_KIB", "8")
-        .env("STOREFRONT_PASSWORD__HASH__ITERATIONS", "1")
-        .env("RUST_LOG", "info")
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let address = stdout
-        .next()
-        .and_then(Result::ok)
-        .and_then(|l| {
-            l.strip_prefix("storefront is listening on http://")
-                .map(str::to_owned)
-        })
-        .expect("address");
-    let _ = stdout.next();
-    let token = stdout
-        .next()
-        .and_then(Result::ok)
-        .and_then(|l| {
-            l.strip_prefix("A public storefront access token was created for this shop: ")
-                .map(str::to_owned)
-        })
-        .expect("token");
-    std::thread::spawn(move || stdout.for_each(drop));
+    let shop = Shop::new().await;
+    let mut server = shop.serve_capturing_logs(
+        &[("STOREFRONT_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+        true,
+    );
+    let token = server.token.clone().expect("token");
 
     let password = "a-very-secret-password-1";
-    let body = json!({ "query": format!("mutation CreateLogged {{ customerCreate(input: {{email: \"logged@example.com\", password: \"{password}\"}}) {{ customer {{ id }} }} }}") }).to_string();
-    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
-    write!(
-        stream,
-        "POST /api/2026-04/graphql.json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Shopify-Storefront-Access-Token: {token}\r\nX-Request-Id: proxy-id-4242\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("write");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
+    let body = json!({ "query": format!("mutation CreateLogged {{ customerCreate(input: {{email: \"logged@example.com\", password: \"{password}\"}}) {{ customer {{ id }} }} }}") });
+    let response = post_with_headers(
+        &server.address,
+        &token,
+        &[("X-Request-Id", "proxy-id-4242")],
+        &body,
+    );
     assert!(
         response.contains("x-request-id: proxy-id-4242"),
         "{response}"
     );
 
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    let mut logs = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut logs)
-        .expect("logs");
-    child.wait().expect("exit");
+    // Stopped as a service manager stops it, so that the log is whole.
+    server.terminate();
+    let logs = server.logs();
     let lines: Vec<serde_json::Value> = logs
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
@@ -241,54 +185,22 @@ fn otlp_receiver() -> (u16, Received) {
 
 #[tokio::test]
 async fn spans_are_exported_to_an_opentelemetry_collector_when_configured() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::process::{Command, Stdio};
-
     let (port, received) = otlp_receiver();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_storefront"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", dir.path().join("otel.db").display()),
-        )
-        .env("STOREFRONT_DATA_DIR", dir.path().join("data"))
-        .env(
-            "STOREFRONT_OTEL_ENDPOINT",
-            format!("http://127.0.0.1:{port}"),
-        )
-        .env("RUST_LOG", "info")
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let address = stdout
-        .next()
-        .and_then(Result::ok)
-        .and_then(|l| {
-            l.strip_prefix("storefront is listening on http://")
-                .map(str::to_owned)
-        })
-        .expect("address");
-    std::thread::spawn(move || stdout.for_each(drop));
-    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
-    write!(
-        stream,
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .expect("write");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    assert!(response.starts_with("HTTP/1.1 200"));
+    let shop = Shop::new().await;
+    let endpoint = format!("http://127.0.0.1:{port}");
+    // The log is kept (and not read): info level, for the request span, is noisy.
+    let mut server = shop.serve_capturing_logs(
+        &[
+            ("STOREFRONT_OTEL_ENDPOINT", endpoint.as_str()),
+            ("RUST_LOG", "info"),
+        ],
+        true,
+    );
+    let response = get(&server.address, "/healthz");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
 
     // Stopping the server flushes what the exporter still holds.
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(child.wait().expect("exit").success());
+    assert!(server.terminate().success());
     let posts = received.lock().expect("received").clone();
     let traces: Vec<_> = posts
         .iter()

@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use tokio::net::TcpListener;
-
 use crate::support::TestApp;
+use crate::support::socket::{Loopback, serve_options};
 
 const MULTIPASS_SECRET: &str = "real-clients-multipass-secret";
 
@@ -42,21 +41,8 @@ async fn journey(client: &str) {
         config.multipass_secret = Some(MULTIPASS_SECRET.to_owned().into());
     })
     .await;
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address");
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(storefront::http::serve(
-        listener,
-        app.app.router.clone(),
-        async move {
-            let _ = stop_rx.await;
-        },
-        storefront::http::ServeOptions {
-            shutdown_grace: Duration::from_secs(5),
-            header_read_timeout: Duration::from_secs(15),
-            max_connections: 100,
-        },
-    ));
+    let server = Loopback::start(app.app.router.clone(), serve_options()).await;
+    let address = server.address;
 
     let started = Instant::now();
     // On a blocking thread, so that the server keeps serving on the runtime's workers.
@@ -88,10 +74,8 @@ async fn journey(client: &str) {
     };
     let elapsed = started.elapsed();
 
-    let _ = stop_tx.send(());
-    let stopped = tokio::time::timeout(Duration::from_secs(10), server).await;
     assert!(
-        matches!(stopped, Ok(Ok(Ok(())))),
+        server.stop(Duration::from_secs(10)).await,
         "the server stops cleanly"
     );
 

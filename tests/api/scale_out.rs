@@ -9,21 +9,19 @@
 //! then nodes with `database.auto_migrate = false`. Every wait is bounded (start-up, each request)
 //! and the processes are killed when a test ends, however it ends.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
 use serde_json::{Value, json};
 
-use crate::cli::{Cli, Server};
+use crate::support::process::{Server, Shop, stderr, stdout};
+use crate::support::socket::{json_body, post};
 use crate::support::{CREATE, DELETE, LOGIN, PASSWORD, READ, RENEW};
 
-/// How long a node may take to print its address, and a command to finish.
-const START_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long one request may take, end to end.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// What every node and command gets besides the shop's database and data directory (so that
+/// both nodes read the one generated secret key, as production nodes share
+/// `STOREFRONT_SECRET_KEY`): small pools, and migration left to `storefront migrate`.
+const NODE_ENV: [(&str, &str); 2] = [
+    ("STOREFRONT_DATABASE__MAX_CONNECTIONS", "4"),
+    ("STOREFRONT_DATABASE__AUTO_MIGRATE", "false"),
+];
 
 const UPDATE_PASSWORD: &str = "mutation($token: String!, $password: String!) {
   customerUpdate(customerAccessToken: $token, customer: {password: $password}) {
@@ -54,8 +52,7 @@ const MULTIPASS: &str = "mutation($multipassToken: String!) {
 /// One `storefront serve` process.
 struct Node {
     name: &'static str,
-    address: SocketAddr,
-    _server: Server,
+    server: Server,
 }
 
 /// Two nodes on one database. Fields drop in order: the nodes are killed before the data
@@ -66,29 +63,54 @@ struct Cluster {
     /// The public storefront token the first node printed; the second start prints none, and
     /// both nodes accept this one.
     storefront: String,
-    cli: Cli,
+    shop: Shop,
 }
 
 impl Cluster {
     /// Migrates a fresh database once, then starts node A (which creates and prints the shop's
     /// first storefront token) and node B, both with automatic migration off.
     async fn start(extra_env: &[(&str, &str)]) -> Self {
-        let cli = Cli::new().await;
-        let (_, migrated) = run(&cli, &["migrate"], extra_env);
-        assert!(migrated.contains("up to date"), "{migrated}");
-        let (a, token) = start_node(&cli, "A", extra_env, true);
-        let storefront = token.expect("the first start prints a storefront token");
-        let (b, _) = start_node(&cli, "B", extra_env, false);
+        let shop = Shop::new().await;
+        let env: Vec<(&str, &str)> = NODE_ENV.iter().chain(extra_env).copied().collect();
+        let migrated = shop.run_with(&["migrate"], &env);
+        stdout(&migrated);
+        assert!(
+            stderr(&migrated).contains("up to date"),
+            "{}",
+            stderr(&migrated)
+        );
+        let mut a = shop.serve(&env, true);
+        let storefront = a
+            .token
+            .take()
+            .expect("the first start prints a storefront token");
+        let b = shop.serve(&env, false);
         Self {
-            a,
-            b,
+            a: Node {
+                name: "A",
+                server: a,
+            },
+            b: Node {
+                name: "B",
+                server: b,
+            },
             storefront,
-            cli,
+            shop,
         }
     }
 
+    /// A GraphQL request to `node`, whose answer must be HTTP 200 with a JSON body.
     fn call(&self, node: &Node, query: &str, variables: Value) -> Value {
-        call(node, &self.storefront, query, variables)
+        json_body(&post(
+            &node.server.address,
+            &self.storefront,
+            &json!({ "query": query, "variables": variables }),
+        ))
+    }
+
+    /// `storefront ARGS...` on the cluster's database; its stdout.
+    fn run(&self, args: &[&str]) -> String {
+        stdout(&self.shop.run_with(args, &NODE_ENV))
     }
 
     fn sign_up(&self, node: &Node, email: &str) -> String {
@@ -128,172 +150,6 @@ impl Cluster {
         assert_eq!(response.get("errors"), None, "{response}");
         response["data"]["customer"].clone()
     }
-}
-
-/// Starts `storefront serve` on a free port; returns the node and, on the first start of a
-/// database, the storefront token it printed.
-fn start_node(
-    cli: &Cli,
-    name: &'static str,
-    extra_env: &[(&str, &str)],
-    first_start: bool,
-) -> (Node, Option<String>) {
-    let mut command = node_command(cli, extra_env);
-    command
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped());
-    let mut child = command.spawn().expect("serve starts");
-    let stdout = child.stdout.take().expect("stdout");
-    // From here on, a panic kills the process.
-    let server = Server(child);
-    // The banner is read on a thread of its own, so that waiting for it is bounded; the thread
-    // then keeps draining stdout until the process ends.
-    let (lines, banner) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let _ = lines.send(line);
-        }
-    });
-    let deadline = Instant::now() + START_TIMEOUT;
-    let next_line = || {
-        banner
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .unwrap_or_else(|e| panic!("node {name} did not start within {START_TIMEOUT:?}: {e}"))
-    };
-    let address = loop {
-        if let Some(address) = next_line().strip_prefix("storefront is listening on http://") {
-            break address.parse::<SocketAddr>().expect("an address");
-        }
-    };
-    assert!(next_line().starts_with("GraphiQL: http://"));
-    // Only a first start prints a token; waiting for a line that never comes would block.
-    let token = first_start.then(|| {
-        next_line()
-            .strip_prefix("A public storefront access token was created for this shop: ")
-            .expect("the token line")
-            .to_owned()
-    });
-    let node = Node {
-        name,
-        address,
-        _server: server,
-    };
-    (node, token)
-}
-
-/// The binary with the test's database, data directory (so both nodes read the one generated
-/// secret key, as production nodes share `STOREFRONT_SECRET_KEY`), cheap password hashing, small
-/// pools and migration left to `storefront migrate`.
-fn node_command(cli: &Cli, extra_env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_storefront"));
-    command
-        .env("DATABASE_URL", &cli.database_url)
-        .env("STOREFRONT_DATA_DIR", cli.dir.path().join("data"))
-        .env("STOREFRONT_PASSWORD__HASH__MEMORY_KIB", "8")
-        .env("STOREFRONT_PASSWORD__HASH__ITERATIONS", "1")
-        .env("STOREFRONT_DATABASE__MAX_CONNECTIONS", "4")
-        .env("STOREFRONT_DATABASE__AUTO_MIGRATE", "false")
-        .env("RUST_LOG", "warn")
-        .current_dir(cli.dir.path())
-        .stdin(Stdio::null());
-    for (key, value) in extra_env {
-        command.env(key, value);
-    }
-    command
-}
-
-/// Runs a command of the binary to its end, within `START_TIMEOUT`; returns its stdout and
-/// stderr. A command that fails or does not finish fails the test.
-fn run(cli: &Cli, args: &[&str], extra_env: &[(&str, &str)]) -> (String, String) {
-    let mut child = node_command(cli, extra_env)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    // Read on threads of their own, so that neither pipe fills up while the other is read.
-    let read_all = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = read_all(Box::new(child.stdout.take().expect("stdout")));
-    let stderr = read_all(Box::new(child.stderr.take().expect("stderr")));
-    let mut child = Server(child);
-    let deadline = Instant::now() + START_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "`storefront {}` did not finish within {START_TIMEOUT:?}",
-            args.join(" ")
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let (stdout, stderr) = (
-        stdout.join().expect("stdout read"),
-        stderr.join().expect("stderr read"),
-    );
-    assert!(
-        status.success(),
-        "`storefront {}`: {stderr}",
-        args.join(" ")
-    );
-    (stdout, stderr)
-}
-
-/// POSTs a GraphQL request to a node over plain TCP, bounded by `REQUEST_TIMEOUT`; the answer
-/// must be HTTP 200 with a JSON body.
-fn call(node: &Node, storefront: &str, query: &str, variables: Value) -> Value {
-    let deadline = Instant::now() + REQUEST_TIMEOUT;
-    let body = json!({ "query": query, "variables": variables }).to_string();
-    let mut stream = TcpStream::connect_timeout(&node.address, REQUEST_TIMEOUT)
-        .unwrap_or_else(|e| panic!("node {} refuses connections: {e}", node.name));
-    stream
-        .set_write_timeout(Some(REQUEST_TIMEOUT))
-        .expect("timeout");
-    stream
-        .set_read_timeout(Some(Duration::from_millis(500)))
-        .expect("timeout");
-    write!(
-        stream,
-        "POST /api/2026-04/graphql.json HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Shopify-Storefront-Access-Token: {storefront}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("write");
-    let mut response = Vec::new();
-    let mut buffer = [0_u8; 8192];
-    loop {
-        match stream.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => response.extend_from_slice(&buffer[..n]),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
-            Err(e) => panic!("reading from node {}: {e}", node.name),
-        }
-        assert!(
-            Instant::now() < deadline,
-            "node {} did not answer within {REQUEST_TIMEOUT:?}",
-            node.name
-        );
-    }
-    let response = String::from_utf8(response).expect("utf-8");
-    // The answer has a Content-Length (never chunked): the body is everything after the head.
-    let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
-    assert!(
-        head.starts_with("HTTP/1.1 200"),
-        "node {}: {response}",
-        node.name
-    );
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("node {}: {e}: {body}", node.name))
 }
 
 /// `retryAfterSeconds` of Shopify's top-level THROTTLED error, when the answer is one.
@@ -522,13 +378,13 @@ async fn a_storefront_token_revoked_by_an_operator_is_refused_by_every_node_at_o
         assert_eq!(allowed.get("errors"), None, "node {}: {allowed}", node.name);
         assert_eq!(allowed["data"]["customer"], Value::Null);
     }
-    let (listed, _) = run(&cluster.cli, &["tokens", "list", "--json"], &[]);
-    let listed: Value = serde_json::from_str(&listed).expect("json");
+    let listed: Value =
+        serde_json::from_str(&cluster.run(&["tokens", "list", "--json"])).expect("json");
     // B's start made no token of its own: the one A printed is the shop's only one.
     assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
     assert_eq!(listed[0]["token"], cluster.storefront.as_str());
     let id = listed[0]["id"].to_string();
-    run(&cluster.cli, &["tokens", "revoke", &id], &[]);
+    cluster.run(&["tokens", "revoke", &id]);
 
     // Storefront tokens are looked up on every request, never remembered by a node.
     for node in [a, b] {
@@ -586,23 +442,43 @@ async fn concurrent_failed_logins_on_both_nodes_are_all_counted() {
     cluster.sign_up(&cluster.a, "burst@example.com");
     let attempts = 16;
     let start = std::sync::Arc::new(std::sync::Barrier::new(attempts));
-    let checked = (0..attempts)
+    let answers: Vec<Option<Value>> = (0..attempts)
         .map(|i| {
             let (cluster, start) = (cluster.clone(), start.clone());
             std::thread::spawn(move || {
                 let node = if i % 2 == 0 { &cluster.a } else { &cluster.b };
                 start.wait();
-                let response = cluster.log_in(node, "burst@example.com", "wrong-password");
-                response["data"]["customerAccessTokenCreate"]["customerUserErrors"][0]["code"]
-                    == "UNIDENTIFIED_CUSTOMER"
+                cluster.log_in(node, "burst@example.com", "wrong-password")
             })
         })
         .collect::<Vec<_>>()
         .into_iter()
-        // A thread that panicked (a request that failed outright) checked no password.
-        .map(|attempt| attempt.join().unwrap_or(false))
-        .filter(|checked| *checked)
+        // A thread that panicked is a request that failed outright (its panic says why).
+        .map(|attempt| attempt.join().ok())
+        .collect();
+    // Each attempt either had its password checked (and refused), or was throttled before that.
+    let checked = answers
+        .iter()
+        .flatten()
+        .filter(|answer| {
+            answer["data"]["customerAccessTokenCreate"]["customerUserErrors"][0]["code"]
+                == "UNIDENTIFIED_CUSTOMER"
+        })
         .count();
+    let refused = answers
+        .iter()
+        .flatten()
+        .filter(|answer| throttled(answer).is_some())
+        .count();
+    // Anything else (no answer, an error) would make the count below prove nothing: a burst in
+    // which every request failed checks no password and expects no wait.
+    assert_eq!(
+        checked + refused,
+        attempts,
+        "every attempt was checked or throttled: {answers:?}"
+    );
+    // The three free failures cannot be throttled: at least they were checked, whatever the race.
+    assert!(checked >= 3, "only {checked} passwords were checked");
     // Each checked password is a failure that must count: after n of them the account waits
     // 2^(n - 3) seconds, at most 900. (That more than 3 were checked at all is the check racing
     // the count: every attempt in flight passes the check before any failure is recorded.)

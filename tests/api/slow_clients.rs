@@ -10,67 +10,32 @@ use axum::routing::get;
 use serde_json::{Value, json};
 use storefront::http::ServeOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
+use crate::support::socket::{Loopback, post_async, post_head, read_async, split};
 use crate::support::{API_PATH, TestApp};
 
 const HEADER_TIMEOUT: Duration = Duration::from_secs(1);
 
-struct Running {
-    address: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
-async fn serve(router: Router, max_connections: usize) -> Running {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(storefront::http::serve(
-        listener,
-        router,
-        async move {
-            let _ = stopped.await;
-        },
-        ServeOptions {
-            shutdown_grace: Duration::from_secs(1),
-            header_read_timeout: HEADER_TIMEOUT,
-            max_connections,
-        },
-    ));
-    Running {
-        address,
-        stop: Some(stop),
-    }
+/// The server with a short header timeout, a short grace and at most `max_connections`.
+async fn serve(router: Router, max_connections: usize) -> Loopback {
+    let options = ServeOptions {
+        shutdown_grace: Duration::from_secs(1),
+        header_read_timeout: HEADER_TIMEOUT,
+        max_connections,
+    };
+    Loopback::start(router, options).await
 }
 
 /// One whole request on its own connection; the status line and the body.
 async fn post(address: SocketAddr, token: &str, body: &str) -> (String, String) {
-    let mut stream = TcpStream::connect(address).await.expect("connect");
-    let request = format!(
-        "POST {API_PATH} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Shopify-Storefront-Access-Token: {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.expect("write");
-    read_response(&mut stream).await
+    status_and_body(&post_async(address, token, body).await)
 }
 
-async fn read_response(stream: &mut TcpStream) -> (String, String) {
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response).await;
-    let status = response.lines().next().unwrap_or_default().to_owned();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
-    (status, body)
+fn status_and_body(response: &str) -> (String, String) {
+    let (head, body) = split(response);
+    let status = head.lines().next().unwrap_or_default();
+    (status.to_owned(), body.to_owned())
 }
 
 /// Trickles `bytes` one every `gap` while watching for the server to close the connection;
@@ -163,11 +128,7 @@ async fn a_body_sent_too_slowly_gets_a_408_with_a_graphql_body() {
         "a".repeat(100)
     );
     let mut stream = TcpStream::connect(server.address).await.expect("connect");
-    let head = format!(
-        "POST {API_PATH} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Shopify-Storefront-Access-Token: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        app.token,
-        body.len()
-    );
+    let head = post_head(&app.token, &[], body.len());
     stream.write_all(head.as_bytes()).await.expect("head");
     let started = Instant::now();
     // A byte every 100 ms: 16 s for the body; the request limit is 1 s.
@@ -231,7 +192,7 @@ async fn a_panicking_handler_answers_500_with_a_graphql_body_and_the_server_goes
             .write_all(b"GET /boom HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: panic-42\r\nConnection: close\r\n\r\n")
             .await
             .expect("write");
-        let (status, body) = read_response(&mut stream).await;
+        let (status, body) = status_and_body(&read_async(&mut stream).await);
         assert!(status.contains("500"), "{status}");
         let json: Value = serde_json::from_str(&body).expect("JSON body");
         assert_eq!(

@@ -89,7 +89,7 @@ async fn private_tokens_work_in_the_private_header_only() {
     let app = TestApp::spawn().await;
     let private = app
         .app
-        .accounts
+        .shop()
         .create_storefront_token(TokenKind::Private, "server")
         .await
         .expect("token");
@@ -126,17 +126,12 @@ async fn private_tokens_work_in_the_private_header_only() {
 #[tokio::test]
 async fn a_revoked_storefront_token_stops_working() {
     let app = TestApp::spawn().await;
-    let listed = app
-        .app
-        .accounts
-        .list_storefront_tokens()
-        .await
-        .expect("list");
+    let listed = app.app.shop().list_storefront_tokens().await.expect("list");
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].public_token.as_deref(), Some(app.token.as_str()));
     assert!(
         app.app
-            .accounts
+            .shop()
             .revoke_storefront_token(listed[0].id)
             .await
             .expect("revoke")
@@ -151,7 +146,7 @@ async fn a_revoked_storefront_token_stops_working() {
     assert_denied(&read, "customer", "unauthenticated_read_customers");
     assert!(
         !app.app
-            .accounts
+            .shop()
             .revoke_storefront_token(listed[0].id)
             .await
             .expect("revoke again")

@@ -2,9 +2,8 @@
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use storefront::store::ConnectionTrait;
 
-use crate::support::{DELETE, READ, RENEW, TestApp, epoch_seconds, now};
+use crate::support::{DELETE, READ, RENEW, TestApp, database, epoch_seconds, now};
 
 fn access_denied_on_delete() -> Value {
     let required = "`unauthenticated_write_customers` access scope. Also: Requires valid customer access token.";
@@ -99,6 +98,15 @@ async fn delete_revokes_the_token_and_a_second_delete_is_access_denied() {
     );
 }
 
+/// The email `token` reads, or `None` when the token does not work.
+async fn email_of(app: &TestApp, token: &str) -> Option<String> {
+    let read = app.graphql(READ, json!({ "token": token })).await;
+    assert_eq!(read.get("errors"), None, "{read}");
+    read["data"]["customer"]["email"]
+        .as_str()
+        .map(str::to_owned)
+}
+
 #[tokio::test]
 async fn deleting_one_token_leaves_the_customers_other_tokens_working() {
     let app = TestApp::spawn().await;
@@ -106,9 +114,30 @@ async fn deleting_one_token_leaves_the_customers_other_tokens_working() {
     let second = app
         .signed_in_customer_existing("two-devices@example.com")
         .await;
-    app.graphql(DELETE, json!({ "token": first })).await;
-    let read = app.graphql(READ, json!({ "token": second })).await;
-    assert_eq!(read["data"]["customer"]["email"], "two-devices@example.com");
+    let unrelated = app.signed_in_customer("bystander@example.com").await;
+    // The token works before the delete, so that what changes after it is the delete's doing.
+    assert_eq!(
+        email_of(&app, &first).await.as_deref(),
+        Some("two-devices@example.com")
+    );
+
+    let deleted = app.graphql(DELETE, json!({ "token": first })).await;
+    assert_eq!(
+        deleted["data"]["customerAccessTokenDelete"]["deletedAccessToken"],
+        first.as_str(),
+        "{deleted}"
+    );
+    // The deleted token is over (a delete that did nothing would still read the customer)...
+    assert_eq!(email_of(&app, &first).await, None);
+    // ...and only that one: the same customer's other session, and another customer's.
+    assert_eq!(
+        email_of(&app, &second).await.as_deref(),
+        Some("two-devices@example.com")
+    );
+    assert_eq!(
+        email_of(&app, &unrelated).await.as_deref(),
+        Some("bystander@example.com")
+    );
 }
 
 #[tokio::test]
@@ -126,39 +155,28 @@ async fn an_expired_token_never_works() {
     let delete = app.graphql(DELETE, json!({ "token": token })).await;
     assert_eq!(delete["errors"][0]["extensions"]["code"], "ACCESS_DENIED");
     // Housekeeping removes it for good.
-    assert_eq!(app.app.accounts.purge_expired().await.ok(), Some(1));
+    let purged = app
+        .app
+        .accounts
+        .purge(app.config.housekeeping.retention())
+        .await
+        .expect("purge");
+    assert_eq!(purged.customer_tokens, 1);
 }
 
 #[tokio::test]
 async fn only_a_digest_of_each_token_is_stored() {
     let app = TestApp::spawn().await;
     let token = app.signed_in_customer("digest@example.com").await;
-    let db = app.app.accounts.database();
-    let rows = db
-        .reader()
-        .query_all_raw(sea_orm::Statement::from_string(
-            db.reader().get_database_backend(),
-            "SELECT token_digest FROM customer_access_tokens",
-        ))
-        .await
-        .expect("rows");
-    let stored: Vec<String> = rows
-        .iter()
-        .map(|row| row.try_get::<String>("", "token_digest").expect("digest"))
-        .collect();
+    let stored = database::texts(&app, "SELECT token_digest FROM customer_access_tokens").await;
     assert_eq!(stored, vec![hex::encode(Sha256::digest(token.as_bytes()))]);
     assert!(!stored.contains(&token));
 }
 
 /// Moves the login behind every token of the app `seconds` into the past.
 async fn backdate_logins(app: &TestApp, seconds: i64) {
-    let db = app.app.accounts.database();
-    let backend = db.reader().get_database_backend();
     let sql = format!("UPDATE customer_access_tokens SET created_at = created_at - {seconds}");
-    let statement = sea_orm::Statement::from_string(backend, sql);
-    let txn = db.begin_write().await.expect("begin");
-    txn.execute_raw(statement).await.expect("backdate");
-    txn.commit().await.expect("commit");
+    database::execute(app, &sql).await;
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: i64,
+    pub shop_id: i64,
     pub customer_id: i64,
     pub token_digest: String,
     pub created_at: i64,

@@ -5,6 +5,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: i64,
+    pub shop_id: i64,
     pub customer_id: i64,
     pub first_name: Option<String>,
     pub last_name: Option<String>,

@@ -3,7 +3,9 @@
 pub mod customer;
 pub mod customer_access_token;
 pub mod customer_address;
+pub mod id_node;
 pub mod mail_outbox;
 pub mod multipass_use;
+pub mod shop;
 pub mod storefront_token;
 pub mod throttle_counter;

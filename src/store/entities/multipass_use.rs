@@ -4,6 +4,8 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "multipass_uses")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
+    pub shop_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
     pub fingerprint: String,
     pub expires_at: i64,
 }

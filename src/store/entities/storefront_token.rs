@@ -15,6 +15,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::shop::Entity",
+        from = "Column::ShopId",
+        to = "super::shop::Column::Id"
+    )]
+    Shop,
+}
+
+impl Related<super::shop::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Shop.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,7 +1,7 @@
 //! Signing up.
 
 use super::lifecycle::KIND_ACCOUNT_EXISTS;
-use super::{AccountError, Accounts, now};
+use super::{AccountError, ShopAccounts, now};
 use crate::domain::email::{Email, normalize};
 use crate::domain::ids::new_id;
 use crate::domain::names::{NameKind, parse_name};
@@ -29,7 +29,7 @@ pub(super) fn phone_taken() -> Problem {
     Problem::new("phone", ErrorCode::Taken, "Phone has already been taken")
 }
 
-impl Accounts {
+impl ShopAccounts {
     /// Creates an enabled customer who can log in at once. Every invalid field is reported;
     /// the unique indexes decide who wins when two sign-ups race for one email.
     #[tracing::instrument(skip_all)]
@@ -65,7 +65,7 @@ impl Accounts {
         let phone = problems.check(parse_phone(input.phone.as_deref().unwrap_or("")));
         let password = problems.check(Password::parse_in_context(
             &input.password,
-            &inner.password_policy,
+            &self.shop.password_policy,
             self.password_context(&input.email),
         ));
         let (Some(first_name), Some(last_name), Some(email), Some(phone), Some(password)) =
@@ -77,7 +77,7 @@ impl Accounts {
         let email_key = email.key();
         let (email_is_taken, phone_is_taken) = customers::taken_email_and_phone(
             inner.db.reader(),
-            inner.shop_id,
+            self.shop.id,
             None,
             Some(&email_key),
             phone.as_deref(),
@@ -99,7 +99,7 @@ impl Accounts {
         let password_hash = inner.hasher.hash(password).await?;
         let new_customer = NewCustomer {
             id: new_id(),
-            shop_id: inner.shop_id,
+            shop_id: self.shop.id,
             email: email.as_str().to_owned(),
             email_key,
             phone,

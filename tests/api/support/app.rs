@@ -104,6 +104,25 @@ impl TestApp {
         }
     }
 
+    /// The app on a database that exists already (made by an earlier release, say), with the
+    /// storefront token its rows hold; no first token is made there.
+    pub async fn open_existing(storefront_token: &str, adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = test_config(dir.path());
+        adjust(&mut config);
+        let app = App::build(&config).await.expect("app builds");
+        assert!(
+            app.first_storefront_token.is_none(),
+            "the database had a token"
+        );
+        Self {
+            app,
+            config,
+            token: storefront_token.to_owned(),
+            _dir: dir,
+        }
+    }
+
     /// The same database and files, started again with another configuration.
     pub async fn restart_with(&mut self, adjust: impl FnOnce(&mut Config)) {
         adjust(&mut self.config);
@@ -133,6 +152,12 @@ impl TestApp {
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
+    }
+
+    /// GETs `uri`, with no headers.
+    pub async fn get(&self, uri: &str) -> RawResponse {
+        self.request(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
     }
 
     /// POSTs a JSON body to the Shopify path with the public token.

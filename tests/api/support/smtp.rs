@@ -88,6 +88,16 @@ impl SmtpServer {
     }
 }
 
+/// The settings that send the binary's mail to `port` on loopback, in plain text (as its
+/// environment: `Shop::command` and friends take them).
+pub fn binary_env(port: &str) -> [(&'static str, &str); 3] {
+    [
+        ("STOREFRONT_MAIL__SMTP__HOST", "127.0.0.1"),
+        ("STOREFRONT_MAIL__SMTP__PORT", port),
+        ("STOREFRONT_MAIL__SMTP__TLS", "none"),
+    ]
+}
+
 /// The first link to `/account/{kind}/` in a message, with quoted-printable soft breaks undone.
 pub fn link(message: &str, kind: &str) -> String {
     let unfolded = message

@@ -3,7 +3,7 @@
 //! `@inContext(buyer:)` names, or a Shopify-style id carries (`customer_access_token=`).
 //! Anyone else gets `null`, which reveals nothing about whether the address exists.
 
-use async_graphql::{Context, ErrorExtensions, ID, Interface, Result};
+use async_graphql::{Context, ID, Interface, Result};
 
 use super::access::{self, Scope};
 use super::address::MailingAddress;
@@ -44,10 +44,12 @@ pub async fn resolve(ctx: &Context<'_>, field: &str, id: &str) -> Result<Option<
 }
 
 pub fn too_many_ids(count: usize) -> async_graphql::Error {
-    async_graphql::Error::new(format!(
-        "The input array size of {count} is greater than the maximum allowed of {MAX_IDS}."
-    ))
-    .extend_with(|_, e| e.set("code", "MAX_INPUT_SIZE_EXCEEDED"))
+    crate::graphql::errors::coded(
+        format!(
+            "The input array size of {count} is greater than the maximum allowed of {MAX_IDS}."
+        ),
+        crate::graphql::TopLevelCode::MaxInputSizeExceeded,
+    )
 }
 
 #[cfg(test)]

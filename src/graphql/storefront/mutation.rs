@@ -1,22 +1,29 @@
-//! `Mutation`: sign-up and the access-token mutations, merged with the address book's.
+//! `Mutation`: the access-token mutations, merged with sign-up's, the profile's, the address
+//! book's and the account lifecycle's.
 
 use async_graphql::{Context, MergedObject, Object, Result};
 
 use super::access::{self, Scope};
 use super::address_mutations::AddressMutation;
-use super::customer::Customer;
 use super::errors::{UserError, UserErrors};
 use super::lifecycle_mutations::LifecycleMutation;
 use super::payloads::{
     CustomerAccessTokenCreateInput, CustomerAccessTokenCreatePayload,
-    CustomerAccessTokenDeletePayload, CustomerAccessTokenRenewPayload, CustomerCreateInput,
-    CustomerCreatePayload,
+    CustomerAccessTokenDeletePayload, CustomerAccessTokenRenewPayload,
 };
-use crate::accounts::{AccountError, SignUp};
+use super::profile_mutations::ProfileMutation;
+use super::sign_up_mutation::SignUpMutation;
+use crate::accounts::AccountError;
 
 /// The schema’s entry-point for mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(SessionMutation, AddressMutation, LifecycleMutation);
+pub struct Mutation(
+    SessionMutation,
+    SignUpMutation,
+    ProfileMutation,
+    AddressMutation,
+    LifecycleMutation,
+);
 use crate::domain::ids::gid;
 use crate::domain::problem::ErrorCode;
 
@@ -109,43 +116,6 @@ impl SessionMutation {
                     message: "access token does not exist".to_owned(),
                 }],
             })),
-            Err(other) => Err(access::internal(ctx, other)),
-        }
-    }
-
-    /// Creates a new Customer account with the provided contact information and login credentials. The customer can then sign in for things such as accessing their account, viewing order history, and managing saved addresses.
-    async fn customer_create(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The fields used to create a new customer.")] input: CustomerCreateInput,
-    ) -> Result<Option<CustomerCreatePayload>> {
-        let accounts = access::storefront(ctx, "customerCreate", Scope::WriteCustomers)?;
-        let sign_up = SignUp {
-            email: input.email,
-            password: input.password,
-            first_name: input.first_name,
-            last_name: input.last_name,
-            phone: input.phone,
-            accepts_marketing: input.accepts_marketing,
-        };
-        let client_ip = ctx
-            .data_opt::<super::RequestContext>()
-            .and_then(|r| r.client_ip);
-        match accounts.sign_up(sign_up, client_ip).await {
-            Ok(customer) => Ok(Some(CustomerCreatePayload::new(
-                Some(Customer(customer)),
-                UserErrors::default(),
-            ))),
-            Err(AccountError::Invalid(problems)) => Ok(Some(CustomerCreatePayload::new(
-                None,
-                UserErrors::from_problems("input", problems),
-            ))),
-            Err(AccountError::Throttled {
-                retry_after_seconds,
-            }) => {
-                crate::metrics::throttled("signup");
-                Err(super::lifecycle_mutations::throttled(retry_after_seconds))
-            }
             Err(other) => Err(access::internal(ctx, other)),
         }
     }

@@ -117,7 +117,7 @@ fn redeemed(customer: CustomerRecord, token: IssuedToken) -> Redeemed {
 /// Shopify's top-level THROTTLED error, with a hint of when to retry.
 pub fn throttled(retry_after_seconds: i64) -> async_graphql::Error {
     async_graphql::Error::new("Throttled").extend_with(|_, e| {
-        e.set("code", "THROTTLED");
+        e.set("code", crate::graphql::TopLevelCode::Throttled.as_str());
         e.set("retryAfterSeconds", retry_after_seconds);
     })
 }
@@ -286,8 +286,10 @@ impl LifecycleMutation {
             Ok((customer, token)) => redeemed(customer, token),
             // Shopify answers an unknown or spent reset URL with a top-level NOT_FOUND.
             Err(AccountError::Token(_)) => {
-                return Err(async_graphql::Error::new("Unidentified customer")
-                    .extend_with(|_, e| e.set("code", "NOT_FOUND")));
+                return Err(crate::graphql::errors::coded(
+                    "Unidentified customer",
+                    crate::graphql::TopLevelCode::NotFound,
+                ));
             }
             Err(err) => (None, None, password_errors(ctx, "", err)?),
         };

@@ -15,7 +15,7 @@ use async_graphql::{
     ServerResult,
 };
 
-use super::codes::{CountryCode, LanguageCode};
+use super::country_language_codes::{CountryCode, LanguageCode};
 
 /// Identifies a B2B buyer for the @inContext directive. Pass this input to contextualize Storefront API queries with data like B2B-specific pricing, quantity rules, and quantity price breaks.
 #[derive(InputObject)]

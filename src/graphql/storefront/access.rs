@@ -4,7 +4,8 @@
 use async_graphql::{Context, Error, ErrorExtensions};
 
 use super::context::RequestContext;
-use crate::accounts::Accounts;
+use crate::accounts::{Accounts, ShopAccounts};
+use crate::graphql::TopLevelCode;
 
 const DOCUMENTATION: &str = "https://shopify.dev/api/usage/access-scopes";
 const CUSTOMER_TOKEN_REQUIRED: &str = "Requires valid customer access token.";
@@ -25,19 +26,16 @@ impl Scope {
     }
 }
 
-/// The use cases, once the request has shown a valid storefront token.
-pub fn storefront<'a>(
-    ctx: &'a Context<'_>,
-    field: &str,
-    scope: Scope,
-) -> Result<&'a Accounts, Error> {
-    let granted = ctx
+/// The use cases of the request's shop, once the request has shown a valid storefront token:
+/// the token decides the shop, nothing the client sends does.
+pub fn storefront(ctx: &Context<'_>, field: &str, scope: Scope) -> Result<ShopAccounts, Error> {
+    let Some(access) = ctx
         .data_opt::<RequestContext>()
-        .is_some_and(|request| request.storefront.is_some());
-    if !granted {
+        .and_then(|request| request.storefront.as_ref())
+    else {
         return Err(access_denied(field, scope, false));
-    }
-    ctx.data::<Accounts>()
+    };
+    Ok(ctx.data::<Accounts>()?.in_shop(access.shop.clone()))
 }
 
 /// Shopify's shape: `Access denied for <field> field. Required access: ...`.
@@ -51,7 +49,7 @@ pub fn access_denied(field: &str, scope: Scope, customer_token: bool) -> Error {
         "Access denied for {field} field. Required access: {required}"
     ))
     .extend_with(|_, e| {
-        e.set("code", "ACCESS_DENIED");
+        e.set("code", TopLevelCode::AccessDenied.as_str());
         e.set("documentation", DOCUMENTATION);
         e.set("requiredAccess", required.clone());
     })
@@ -64,11 +62,5 @@ pub fn internal(ctx: &Context<'_>, err: impl std::error::Error) -> Error {
         .map(|request| request.request_id.clone())
         .unwrap_or_default();
     tracing::error!(request_id = %request_id, error = %err, cause = ?std::error::Error::source(&err), "request failed");
-    Error::new(format!(
-        "Internal error. Looks like something went wrong on our end.\nRequest ID: {request_id} (include this in support requests)."
-    ))
-    .extend_with(|_, e| {
-        e.set("code", "INTERNAL_SERVER_ERROR");
-        e.set("requestId", request_id.clone());
-    })
+    crate::graphql::errors::internal(&request_id)
 }

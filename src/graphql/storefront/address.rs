@@ -7,8 +7,8 @@ use std::sync::Arc;
 use async_graphql::dataloader::Loader;
 use async_graphql::{ID, InputType, Name, Object, SimpleObject, Value};
 
-use super::codes::CountryCode;
-use crate::accounts::{AccountError, Accounts};
+use super::country_language_codes::CountryCode;
+use crate::accounts::{AccountError, ShopAccounts};
 use crate::domain::address::{AddressParts, formatted, formatted_area, full_name};
 use crate::domain::ids::gid;
 use crate::store::addresses::AddressRecord;
@@ -195,7 +195,7 @@ pub struct PageInfo {
 }
 
 /// Loads the customers behind all the access tokens a request reads, in one query.
-pub struct CustomerLoader(pub Accounts);
+pub struct CustomerLoader(pub ShopAccounts);
 
 impl Loader<String> for CustomerLoader {
     type Value = CustomerRecord;
@@ -207,7 +207,7 @@ impl Loader<String> for CustomerLoader {
 }
 
 /// Loads the addresses of all the customers a request reads, in one query.
-pub struct AddressLoader(pub Accounts);
+pub struct AddressLoader(pub ShopAccounts);
 
 impl Loader<i64> for AddressLoader {
     type Value = Vec<AddressRecord>;

@@ -1,53 +1,102 @@
-//! The GraphQL endpoints: `POST /api/{version}/graphql.json` (and `/graphql`, without `.json`,
-//! as shopify-buy calls it), `POST /graphql`, and `GET /graphql` for queries or GraphiQL.
+//! The one request pipeline every GraphQL API goes through: the body read within its limit and
+//! parsed (JSON or `application/graphql`, GET query strings), documents nested too deep refused
+//! before anything parses them, Automatic Persisted Queries, no mutation over GET, the root-field
+//! cap, the credential read into the API's access (and with it the shop), the client's IP,
+//! execution with the API's schema, errored fields restored, and metrics. An API brings only its
+//! schema and how its credential is read and what its resolvers need (`GraphqlApi`).
 //! Requests are parsed here rather than by an extractor so that every malformed request gets a
 //! clear status and a GraphQL-shaped body.
 
-use async_graphql::dataloader::DataLoader;
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql_axum::GraphQLResponse;
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
-use super::problem_response::graphql_error;
-use crate::accounts::StorefrontAccess;
+use super::persisted_queries::PersistedQueries;
+use super::problem_response::{graphql_error, internal_error};
+use crate::accounts::AccountError;
 use crate::graphql::nesting::{self, JSON_MAX_NESTING};
-use crate::graphql::{
-    AddressLoader, CustomerLoader, RequestContext, buyer_token, restore_errored_fields,
-    root_field_count,
-};
-use crate::store::storefront_tokens::TokenKind;
+use crate::graphql::{restore_errored_fields, root_field_count};
 
-const PUBLIC_TOKEN_HEADER: &str = "x-shopify-storefront-access-token";
-const PRIVATE_TOKEN_HEADER: &str = "shopify-storefront-private-token";
+/// What one GraphQL API brings to the pipeline.
+pub trait GraphqlApi: Clone + Send + Sync + 'static {
+    /// What a valid credential grants (for the storefront: the token's kind and its shop).
+    type Access: Send + Sync + 'static;
 
-pub async fn post_api(
-    State(state): State<AppState>,
+    /// Reads the request's credential: `None` when it carries none or one that is not valid
+    /// (the resolvers answer ACCESS_DENIED where access is needed).
+    fn authenticate(
+        &self,
+        headers: &HeaderMap,
+    ) -> impl Future<Output = Result<Option<Self::Access>, AccountError>> + Send;
+
+    /// Whether this access may name the buyer's IP in a header (Shopify's private tokens).
+    fn trusts_buyer_ip(access: &Self::Access) -> bool;
+
+    /// Adds what the resolvers read to the request: the access, the request id, the client's
+    /// IP, data loaders.
+    fn prepare(
+        &self,
+        request: async_graphql::Request,
+        access: Option<Self::Access>,
+        request_id: String,
+        client_ip: Option<IpAddr>,
+    ) -> async_graphql::Request;
+
+    /// Runs the request with the API's schema.
+    fn execute(
+        &self,
+        request: async_graphql::Request,
+    ) -> impl Future<Output = async_graphql::Response> + Send;
+
+    /// What `GET` without a query serves (a playground), or `None` for 404.
+    fn playground(&self) -> impl Future<Output = Option<Response>> + Send;
+}
+
+/// An API with the pipeline's limits: the state of its routes.
+#[derive(Clone)]
+pub struct Pipeline<A> {
+    pub api: A,
+    pub body_limit_bytes: usize,
+    /// Most root fields (aliases included) in one operation.
+    pub max_root_fields: usize,
+    /// Automatic Persisted Queries, shared by every request of this node to this API.
+    pub persisted_queries: PersistedQueries,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// `POST /…/{version}/graphql.json`: a version Shopify's paths use, then the POST pipeline.
+pub async fn post_versioned<A: GraphqlApi>(
+    State(pipeline): State<Pipeline<A>>,
     Path(version): Path<String>,
     request: Request,
 ) -> Response {
     if !is_api_version(&version) {
         return super::problem_response::not_found().await;
     }
-    post_graphql(State(state), request).await
+    post(State(pipeline), request).await
 }
 
-pub async fn post_graphql(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post<A: GraphqlApi>(
+    State(pipeline): State<Pipeline<A>>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, state.body_limit_bytes).await {
+    let bytes = match axum::body::to_bytes(body, pipeline.body_limit_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
             return graphql_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
                     "The request body is larger than the limit of {} bytes",
-                    state.body_limit_bytes
+                    pipeline.body_limit_bytes
                 ),
             );
         }
@@ -57,23 +106,23 @@ pub async fn post_graphql(State(state): State<AppState>, request: Request) -> Re
             if let Err(response) = refuse_deep_nesting(&request) {
                 return response;
             }
-            if let Err(response) = state.persisted_queries.resolve(&mut request).await {
+            if let Err(response) = pipeline.persisted_queries.resolve(&mut request).await {
                 return response;
             }
-            execute(&state, &parts, request).await
+            execute(&pipeline, &parts, request).await
         }
         Err(response) => response,
     }
 }
 
-/// `GET /graphql?query=...` runs a query; without a query it is the GraphiQL playground.
-pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Response {
+/// `GET …?query=...` runs a query; without a query it is the API's playground, if any.
+pub async fn get<A: GraphqlApi>(State(pipeline): State<Pipeline<A>>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let Some(query) = parts.uri.query().filter(|q| !q.is_empty()) else {
-        if !state.graphiql {
-            return super::problem_response::not_found().await;
-        }
-        return graphiql(&state).await;
+        return match pipeline.api.playground().await {
+            Some(page) => page,
+            None => super::problem_response::not_found().await,
+        };
     };
     let mut request = match async_graphql::http::parse_query_string(query) {
         Ok(request) => request,
@@ -87,7 +136,7 @@ pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Res
     if let Err(response) = refuse_deep_nesting(&request) {
         return response;
     }
-    if let Err(response) = state.persisted_queries.resolve(&mut request).await {
+    if let Err(response) = pipeline.persisted_queries.resolve(&mut request).await {
         return response;
     }
     if is_mutation(&mut request) {
@@ -100,7 +149,7 @@ pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Res
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, &parts, request).await
+    execute(&pipeline, &parts, request).await
 }
 
 /// `YYYY-MM` or `unstable`, the version segments Shopify's paths use.
@@ -210,7 +259,11 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
     }
 }
 
-async fn execute(state: &AppState, parts: &Parts, mut request: async_graphql::Request) -> Response {
+async fn execute<A: GraphqlApi>(
+    pipeline: &Pipeline<A>,
+    parts: &Parts,
+    mut request: async_graphql::Request,
+) -> Response {
     let headers = &parts.headers;
     if request.query.trim().is_empty() && request.parsed_query().is_err() {
         return graphql_error(
@@ -222,25 +275,23 @@ async fn execute(state: &AppState, parts: &Parts, mut request: async_graphql::Re
     // checks below need is read from it. A document that does not parse is reported by the
     // execution with its syntax error.
     let operation_name = request.operation_name.clone();
-    let variables = request.variables.clone();
-    let (root_fields, buyer_token, operation) = match request.parsed_query() {
+    let (root_fields, operation) = match request.parsed_query() {
         Ok(document) => (
             root_field_count(document, operation_name.as_deref()),
-            buyer_token(document, operation_name.as_deref(), &variables),
             operation_name
                 .clone()
                 .or_else(|| only_operation_name(document)),
         ),
-        Err(_) => (None, None, operation_name.clone()),
+        Err(_) => (None, operation_name.clone()),
     };
     // Before any variable is read or any resolver runs: 100 aliased logins in one document must
     // not cost 100 password checks.
     if let Some(fields) = root_fields
-        && fields > state.max_root_fields
+        && fields > pipeline.max_root_fields
     {
         let body = serde_json::json!({ "errors": [{
-            "message": format!("The operation selects {fields} root fields; at most {} are allowed", state.max_root_fields),
-            "extensions": { "code": "MAX_ROOT_FIELDS_EXCEEDED", "rootFields": fields, "maxRootFields": state.max_root_fields }
+            "message": format!("The operation selects {fields} root fields; at most {} are allowed", pipeline.max_root_fields),
+            "extensions": { "code": crate::graphql::TopLevelCode::MaxRootFieldsExceeded.as_str(), "rootFields": fields, "maxRootFields": pipeline.max_root_fields }
         }] });
         return (
             StatusCode::OK,
@@ -254,16 +305,11 @@ async fn execute(state: &AppState, parts: &Parts, mut request: async_graphql::Re
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let storefront = match storefront_access(state, headers).await {
+    let access = match pipeline.api.authenticate(headers).await {
         Ok(access) => access,
         Err(err) => {
-            tracing::error!(request_id = %request_id, error = %err, "storefront token check failed");
-            return graphql_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!(
-                    "Internal error. Looks like something went wrong on our end.\nRequest ID: {request_id} (include this in support requests)."
-                ),
-            );
+            tracing::error!(request_id = %request_id, error = %err, "credential check failed");
+            return internal_error(&request_id);
         }
     };
     let client_ip = super::client_ip::client_ip(
@@ -272,45 +318,30 @@ async fn execute(state: &AppState, parts: &Parts, mut request: async_graphql::Re
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip()),
         &parts.headers,
-        &state.trusted_proxies,
-        storefront
-            .as_ref()
-            .is_some_and(|access| access.kind == TokenKind::Private),
+        &pipeline.trusted_proxies,
+        access.as_ref().is_some_and(A::trusts_buyer_ip),
     );
-    let request = request
-        .data(RequestContext {
-            storefront,
-            request_id,
-            buyer_token,
-            client_ip,
-        })
-        // Per request, without a cache: batches the customer and address reads of one request,
-        // and a mutation never sees data read before it. The default 1 ms wait stays: with
-        // none, the fetch can run on another worker before every sibling load is registered,
-        // and one batch became two (tests/api/addresses.rs counts the statements).
-        .data(DataLoader::new(
-            AddressLoader(state.accounts.clone()),
-            tokio::spawn,
-        ))
-        .data(DataLoader::new(
-            CustomerLoader(state.accounts.clone()),
-            tokio::spawn,
-        ));
+    let request = pipeline.api.prepare(request, access, request_id, client_ip);
     let operation = crate::metrics::operation_label(operation.as_deref());
     let started = std::time::Instant::now();
-    let mut response = state.schema.execute(request).await;
+    let mut response = pipeline.api.execute(request).await;
     restore_errored_fields(&mut response);
-    let mut response = GraphQLResponse::from(response).into_response();
-    // Shopify answers application/json, and its clients refuse anything else
-    // ("Response returned unexpected Content-Type").
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json; charset=utf-8"),
-    );
+    let response = json_response(response);
     crate::metrics::graphql_request(
         operation,
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// A GraphQL answer as Shopify sends it: `application/json`, which its clients insist on
+/// ("Response returned unexpected Content-Type").
+fn json_response(response: async_graphql::Response) -> Response {
+    let mut response = GraphQLResponse::from(response).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json; charset=utf-8"),
     );
     response
 }
@@ -326,23 +357,6 @@ fn only_operation_name(
         }
         DocumentOperations::Multiple(_) => None,
     }
-}
-
-async fn storefront_access(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<StorefrontAccess>, crate::accounts::AccountError> {
-    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
-    let (token, kind) = match (header(PUBLIC_TOKEN_HEADER), header(PRIVATE_TOKEN_HEADER)) {
-        (Some(token), _) => (token, TokenKind::Public),
-        (None, Some(token)) => (token, TokenKind::Private),
-        (None, None) => return Ok(None),
-    };
-    state.accounts.storefront_access(token, kind).await
-}
-
-async fn graphiql(state: &AppState) -> Response {
-    super::graphiql::page(state).await
 }
 
 #[cfg(test)]

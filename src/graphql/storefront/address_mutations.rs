@@ -1,5 +1,5 @@
-//! The address book and profile mutations: `customerAddressCreate`, `customerAddressUpdate`,
-//! `customerAddressDelete`, `customerDefaultAddressUpdate` and `customerUpdate`.
+//! The address book mutations: `customerAddressCreate`, `customerAddressUpdate`,
+//! `customerAddressDelete` and `customerDefaultAddressUpdate`.
 //! A bad customer token is Shopify's top-level ACCESS_DENIED; input problems are user errors.
 
 use async_graphql::{Context, ID, Object, Result};
@@ -10,8 +10,7 @@ use super::customer::Customer;
 use super::errors::UserErrors;
 use super::payloads::{
     CustomerAddressCreatePayload, CustomerAddressDeletePayload, CustomerAddressUpdatePayload,
-    CustomerDefaultAddressUpdatePayload, CustomerUpdateInput, CustomerUpdatePayload,
-    MailingAddressInput,
+    CustomerDefaultAddressUpdatePayload, MailingAddressInput,
 };
 use crate::accounts::AccountError;
 use crate::domain::problem::{ErrorCode, Problem};
@@ -21,7 +20,7 @@ pub struct AddressMutation;
 
 /// How a failed use case answers: problems as user errors (with the argument's path), a bad
 /// token as ACCESS_DENIED, anything else as an internal error.
-fn user_errors(
+pub(super) fn user_errors(
     ctx: &Context<'_>,
     field: &str,
     argument: &str,
@@ -138,36 +137,5 @@ impl AddressMutation {
             customer_user_errors: errors.customer_user_errors,
             user_errors: errors.user_errors,
         }))
-    }
-
-    /// Updates a customer's personal information such as name, password, and marketing preferences. Requires a valid CustomerAccessToken to authenticate the customer making the update.
-    async fn customer_update(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The customer object input.")] customer: CustomerUpdateInput,
-        #[graphql(desc = "The access token used to identify the customer.")] customer_access_token: String,
-    ) -> Result<Option<CustomerUpdatePayload>> {
-        const FIELD: &str = "customerUpdate";
-        let accounts = access::storefront(ctx, FIELD, Scope::WriteCustomers)?;
-        match accounts
-            .update_profile(&customer_access_token, customer.into())
-            .await
-        {
-            Ok(updated) => Ok(Some(CustomerUpdatePayload {
-                customer: Some(Customer(updated.customer)),
-                customer_access_token: updated.new_token.map(Into::into),
-                customer_user_errors: Vec::new(),
-                user_errors: Vec::new(),
-            })),
-            Err(err) => {
-                let errors = user_errors(ctx, FIELD, "customer", err)?;
-                Ok(Some(CustomerUpdatePayload {
-                    customer: None,
-                    customer_access_token: None,
-                    customer_user_errors: errors.customer_user_errors,
-                    user_errors: errors.user_errors,
-                }))
-            }
-        }
     }
 }

@@ -1,7 +1,7 @@
 //! The `Customer` object and `CustomerAccessToken`.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 use super::access;
 use super::address::{
@@ -69,8 +69,7 @@ impl Customer {
         };
         let addresses = self.address_book(ctx).await?;
         let page = paginate(&addresses, |a| a.id, &request).map_err(|e| {
-            async_graphql::Error::new(e.to_string())
-                .extend_with(|_, x| x.set("code", "BAD_REQUEST"))
+            crate::graphql::errors::coded(e.to_string(), crate::graphql::TopLevelCode::BadRequest)
         })?;
         let page_info = PageInfo {
             start_cursor: page.edges.first().map(|(cursor, _)| cursor.clone()),

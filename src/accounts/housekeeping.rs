@@ -1,0 +1,51 @@
+//! Housekeeping that keeps the database bounded, across every shop: expired customer tokens,
+//! Multipass replay records that can no longer be replayed, throttle counters that stopped
+//! counting, and sent mail. Each purge is one indexed DELETE.
+
+use super::{AccountError, Accounts, now};
+use crate::store::{access_tokens, guards, outbox};
+
+/// How long what is no longer needed is kept before the purge removes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Throttle counters that have not moved for this long. Longer than every throttle window
+    /// and than the longest login backoff, so a purge never forgives an attempt.
+    pub throttle_counters_seconds: i64,
+    /// Sent messages (metadata only by then), for the operator's questions.
+    pub sent_mail_seconds: i64,
+}
+
+/// What one purge removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub customer_tokens: u64,
+    pub multipass_uses: u64,
+    pub throttle_counters: u64,
+    pub sent_mail: u64,
+}
+
+impl Purged {
+    pub fn total(&self) -> u64 {
+        self.customer_tokens + self.multipass_uses + self.throttle_counters + self.sent_mail
+    }
+}
+
+impl Accounts {
+    /// One pass of housekeeping, in one transaction.
+    pub async fn purge(&self, retention: Retention) -> Result<Purged, AccountError> {
+        let now = now();
+        let txn = self.inner.db.begin_write().await?;
+        let purged = Purged {
+            customer_tokens: access_tokens::delete_expired(&txn, now).await?,
+            multipass_uses: guards::purge_multipass_uses(&txn, now).await?,
+            throttle_counters: guards::purge_stale_counters(
+                &txn,
+                now - retention.throttle_counters_seconds,
+            )
+            .await?,
+            sent_mail: outbox::purge_sent(&txn, now - retention.sent_mail_seconds).await?,
+        };
+        txn.commit().await?;
+        Ok(purged)
+    }
+}

@@ -1,0 +1,140 @@
+//! The `storefront` command line: one module per command group; `main.rs` only hands over.
+
+mod customers;
+mod doctor;
+mod mail;
+mod serve;
+mod shops;
+mod tokens;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use storefront::accounts::{Accounts, ShopAccounts};
+use storefront::config::Config;
+use storefront::domain::shop::Shop;
+
+#[derive(Parser)]
+#[command(
+    name = "storefront",
+    version,
+    about = "A self-hosted, Shopify-compatible customer-accounts server"
+)]
+pub struct Cli {
+    /// Configuration file (default: ./storefront.toml when present).
+    #[arg(long, global = true, env = "STOREFRONT_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite://FILE?mode=rwc or postgres://USER:PASS@HOST/DB.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (the default).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "STOREFRONT_LISTEN")]
+        listen: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Manage shops: each has its own customers, tokens, throttles and mail.
+    Shops {
+        #[command(subcommand)]
+        command: shops::ShopsCommand,
+    },
+    /// Manage storefront API access tokens.
+    Tokens {
+        /// The shop (its handle); the default shop when left out.
+        #[arg(long, global = true)]
+        shop: Option<String>,
+        #[command(subcommand)]
+        command: tokens::TokensCommand,
+    },
+    /// Manage customers.
+    Customers {
+        /// The shop (its handle); the default shop when left out.
+        #[arg(long, global = true)]
+        shop: Option<String>,
+        #[command(subcommand)]
+        command: customers::CustomersCommand,
+    },
+    /// Look at and retry the mail outbox.
+    Mail {
+        /// The shop (its handle); the default shop when left out.
+        #[arg(long, global = true)]
+        shop: Option<String>,
+        #[command(subcommand)]
+        command: mail::MailCommand,
+    },
+    /// Check the configuration, the database and the mail server.
+    Doctor,
+}
+
+/// Runs a command with its configuration (file, environment, then the command line).
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(url) = cli.database_url {
+        config.database_url = Some(url);
+    }
+    let telemetry =
+        storefront::telemetry::Telemetry::init(config.log_format, config.otel_endpoint.as_deref())
+            .map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))?;
+    let result = dispatch(cli.command, config).await;
+    // A command gives its id node number back at once instead of holding it for two minutes.
+    storefront::store::Database::release_all_id_nodes().await;
+    // Flushing blocks until the exporter's thread is done: off the async executor.
+    let _ = tokio::task::spawn_blocking(move || telemetry.shutdown()).await;
+    result
+}
+
+async fn dispatch(command: Option<Command>, config: Config) -> anyhow::Result<()> {
+    match command.unwrap_or(Command::Serve { listen: None }) {
+        Command::Serve { listen } => serve::run(config, listen).await,
+        Command::Migrate => {
+            let db = storefront::connect_database(&config).await?;
+            let pending = db.pending_migrations().await?;
+            db.migrate().await?;
+            eprintln!("applied {pending} migration(s); the database is up to date");
+            Ok(())
+        }
+        Command::Schema => {
+            print!("{}", storefront::graphql::sdl());
+            Ok(())
+        }
+        Command::Shops { command } => shops::run(config, command).await,
+        Command::Tokens { shop, command } => tokens::run(config, shop, command).await,
+        Command::Customers { shop, command } => customers::run(config, shop, command).await,
+        Command::Mail { shop, command } => mail::run(config, shop, command).await,
+        Command::Doctor => doctor::run(config).await,
+    }
+}
+
+/// The use cases, over the migrated database, with the default shop made what the
+/// configuration says.
+async fn open(config: &Config) -> anyhow::Result<(Accounts, Arc<Shop>)> {
+    let db = storefront::open_database(config).await?;
+    let accounts = storefront::accounts(config, db)?;
+    let default_shop = storefront::default_shop(config, &accounts).await?;
+    Ok((accounts, default_shop))
+}
+
+/// The use cases of the shop a command names with `--shop` (the default shop without it).
+async fn open_shop(config: &Config, shop: Option<&str>) -> anyhow::Result<ShopAccounts> {
+    let (accounts, default_shop) = open(config).await?;
+    let shop = match shop {
+        None => default_shop,
+        Some(handle) => accounts.shop_by_handle(handle).await?.ok_or_else(|| {
+            anyhow::anyhow!("no shop has the handle {handle}: see `storefront shops list`")
+        })?,
+    };
+    Ok(accounts.in_shop(shop))
+}

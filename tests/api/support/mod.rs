@@ -1,0 +1,22 @@
+//! The one place for test helpers, so that every test starts, calls and inspects the server the
+//! same way and a fix to a helper reaches every test:
+//!
+//! - `app`: the application built in-process (`TestApp`), its configuration, the common GraphQL
+//!   documents;
+//! - `process`: the real binary, its commands and `storefront serve` processes, killed when the
+//!   test ends;
+//! - `socket`: raw HTTP over a real socket, and the app served on a loopback port;
+//! - `smtp`: an SMTP server on loopback that keeps the messages it receives;
+//! - `database`: a look into the database for what no answer shows.
+
+pub mod app;
+pub mod database;
+pub mod process;
+pub mod smtp;
+pub mod socket;
+
+// The items most tests use, at `crate::support::X`.
+pub use app::{
+    API_PATH, CREATE, DELETE, LOGIN, PASSWORD, READ, RENEW, RawResponse, TestApp, epoch_seconds,
+    is_shopify_datetime, now,
+};
