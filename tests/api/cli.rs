@@ -1,18 +1,18 @@
 //! The command line, run as the built binary: scripts depend on its output.
 
-use crate::support::process::{Server, Shop, stderr, stdout};
+use crate::support::process::{Installation, Server, stderr, stdout};
 use crate::support::smtp::{SmtpServer, binary_env, free_port, link};
 use crate::support::socket::json_body;
 
 // Other test modules start the real server through `crate::cli`: a shop (`Cli`), `serve` and
 // `post` keep that path working.
-pub(crate) use crate::support::process::Shop as Cli;
+pub(crate) use crate::support::process::Installation as Cli;
 pub(crate) use crate::support::socket::post;
 
 /// `storefront serve` on `shop`'s database: the server, its address and, on the first start of a
 /// database, the storefront token it printed.
 pub(crate) fn serve(
-    shop: &Shop,
+    shop: &Installation,
     env: &[(&str, &str)],
     first_start: bool,
 ) -> (Server, String, Option<String>) {
@@ -409,6 +409,95 @@ async fn no_secret_reaches_a_log_line_or_the_database_even_at_trace_level() {
         assert!(
             !stored.windows(bytes.len()).any(|w| w == bytes),
             "{what} is in the database"
+        );
+    }
+}
+
+#[tokio::test]
+async fn shops_are_created_listed_and_given_tokens_from_the_command_line() {
+    let cli = Cli::new().await;
+    let created = cli.run(&[
+        "shops",
+        "create",
+        "--handle",
+        "brand-b",
+        "--name",
+        "Brand B",
+        "--domain",
+        "brand-b.example.com",
+    ]);
+    assert_eq!(stdout(&created), "brand-b\n");
+    // The same handle again: a clear refusal.
+    let again = cli.run(&[
+        "shops",
+        "create",
+        "--handle",
+        "brand-b",
+        "--name",
+        "B",
+        "--domain",
+        "b.example",
+    ]);
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("exists already"),
+        "{}",
+        stderr(&again)
+    );
+
+    // `tokens create --shop` prints only the new token, and it belongs to that shop.
+    let token = stdout(&cli.run(&["tokens", "create", "--shop", "brand-b"]));
+    let token = token.strip_suffix('\n').expect("one line");
+    assert_eq!(token.len(), 32, "{token:?}");
+    let in_b = stdout(&cli.run(&["tokens", "list", "--shop", "brand-b"]));
+    let in_default = stdout(&cli.run(&["tokens", "list"]));
+    assert!(in_b.contains(token) && !in_default.contains(token));
+
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&cli.run(&["shops", "list", "--json"]))).expect("json");
+    let handles: Vec<&str> = listed
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|shop| shop["handle"].as_str())
+        .collect();
+    assert_eq!(handles, vec!["default", "brand-b"]);
+
+    // Secrets come from the environment and are never shown.
+    let updated = cli.run_with(
+        &[
+            "shops",
+            "update",
+            "brand-b",
+            "--name",
+            "Brand Bee",
+            "--multipass-secret-env",
+            "B_MULTIPASS",
+        ],
+        &[("B_MULTIPASS", "very-secret-multipass-b")],
+    );
+    stdout(&updated);
+    let shown = stdout(&cli.run(&["shops", "show", "brand-b", "--json"]));
+    let shown: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    assert_eq!(shown["name"], "Brand Bee");
+    assert_eq!(shown["multipass"], true);
+    assert!(!shown.to_string().contains("very-secret"));
+    // The default shop is the configuration's.
+    let refused = cli.run(&["shops", "update", "default", "--name", "Other"]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("[shop]"), "{}", stderr(&refused));
+    // An unknown shop is a clear error for every command that takes one.
+    for args in [
+        &["tokens", "list", "--shop", "nope"][..],
+        &["customers", "list", "--shop", "nope"],
+        &["mail", "list", "--shop", "nope"],
+    ] {
+        let failed = cli.run(args);
+        assert!(!failed.status.success());
+        assert!(
+            stderr(&failed).contains("no shop has the handle nope"),
+            "{}",
+            stderr(&failed)
         );
     }
 }

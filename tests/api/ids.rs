@@ -14,7 +14,7 @@ use storefront::domain::ids;
 use storefront::store::{ConnectionTrait, Database};
 
 use crate::support::app::{fresh_database_url, test_config};
-use crate::support::process::{Shop, stdout};
+use crate::support::process::{Installation, stdout};
 use crate::support::socket::{post, split};
 use crate::support::{CREATE, LOGIN, PASSWORD};
 
@@ -189,7 +189,7 @@ async fn a_closed_database_gives_its_number_back_at_once() {
 
 #[tokio::test]
 async fn a_command_gives_its_number_back_when_it_ends() {
-    let shop = Shop::new().await;
+    let shop = Installation::new().await;
     stdout(&shop.run(&["migrate"]));
     for _ in 0..3 {
         stdout(&shop.run(&["tokens", "create"]));
@@ -299,7 +299,7 @@ fn one_round(address: &str, token: &str, email: &str, tally: &mut Tally) -> Resu
 
 #[tokio::test]
 async fn two_servers_inserting_at_full_speed_on_one_database_never_collide() {
-    let shop = Shop::new().await;
+    let shop = Installation::new().await;
     stdout(&shop.run(&["migrate"]));
     let env = [
         ("STOREFRONT_DATABASE__AUTO_MIGRATE", "false"),

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::support::process::Shop;
+use crate::support::process::Installation;
 use crate::support::socket::{get, post_with_headers};
 use crate::support::{PASSWORD, TestApp};
 
@@ -98,7 +98,7 @@ async fn metrics_can_be_turned_off() {
 
 #[tokio::test]
 async fn json_logs_carry_the_request_id_and_never_the_password() {
-    let shop = Shop::new().await;
+    let shop = Installation::new().await;
     let mut server = shop.serve_capturing_logs(
         &[("STOREFRONT_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
         true,
@@ -186,7 +186,7 @@ fn otlp_receiver() -> (u16, Received) {
 #[tokio::test]
 async fn spans_are_exported_to_an_opentelemetry_collector_when_configured() {
     let (port, received) = otlp_receiver();
-    let shop = Shop::new().await;
+    let shop = Installation::new().await;
     let endpoint = format!("http://127.0.0.1:{port}");
     // The log is kept (and not read): info level, for the request span, is noisy.
     let mut server = shop.serve_capturing_logs(

@@ -11,7 +11,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::process::{Server, Shop, stderr, stdout};
+use crate::support::process::{Server, Installation, stderr, stdout};
 use crate::support::socket::{json_body, post};
 use crate::support::{CREATE, DELETE, LOGIN, PASSWORD, READ, RENEW};
 
@@ -63,14 +63,14 @@ struct Cluster {
     /// The public storefront token the first node printed; the second start prints none, and
     /// both nodes accept this one.
     storefront: String,
-    shop: Shop,
+    shop: Installation,
 }
 
 impl Cluster {
     /// Migrates a fresh database once, then starts node A (which creates and prints the shop's
     /// first storefront token) and node B, both with automatic migration off.
     async fn start(extra_env: &[(&str, &str)]) -> Self {
-        let shop = Shop::new().await;
+        let shop = Installation::new().await;
         let env: Vec<(&str, &str)> = NODE_ENV.iter().chain(extra_env).copied().collect();
         let migrated = shop.run_with(&["migrate"], &env);
         stdout(&migrated);

@@ -20,17 +20,17 @@ const LISTENING: &str = "storefront is listening on http://";
 const GRAPHIQL: &str = "GraphiQL: http://";
 const FIRST_TOKEN: &str = "A public storefront access token was created for this shop: ";
 
-/// One shop's data directory and database, shared by every process of the binary started for it
-/// (as the nodes of one shop share them). Processes must end before it is dropped: it removes the
-/// directory.
-pub struct Shop {
+/// One installation: a data directory and a database, shared by every process of the binary
+/// started for it (as the nodes of one deployment share them). Processes must end before it is
+/// dropped: it removes the directory.
+pub struct Installation {
     pub dir: tempfile::TempDir,
     pub database_url: String,
 }
 
-impl Shop {
+impl Installation {
     /// A fresh database on the test PostgreSQL server when the suite runs there, else an SQLite
-    /// file in the shop's directory.
+    /// file in the installation's directory.
     pub async fn new() -> Self {
         match fresh_database_url().await {
             Some(database_url) => Self {
@@ -58,7 +58,7 @@ impl Shop {
         self.dir.path().join("data")
     }
 
-    /// The binary on this shop's database and data directory, with cheap password hashing and
+    /// The binary on this installation's database and data directory, with cheap password hashing and
     /// only warnings logged. `env` is set last, so that it may change any of these.
     pub fn command(&self, env: &[(&str, &str)]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_storefront"));
@@ -107,7 +107,7 @@ impl Shop {
     }
 
     /// `storefront serve` on a free loopback port, its log going to the test's stderr. Only the
-    /// first start of a shop's database prints a storefront token (`first_start`): waiting for
+    /// first start of an installation's database prints a storefront token (`first_start`): waiting for
     /// a line that never comes would fail the test.
     pub fn serve(&self, env: &[(&str, &str)], first_start: bool) -> Server {
         Server::start(self.command(env), first_start, false)

@@ -89,7 +89,7 @@ impl SmtpServer {
 }
 
 /// The settings that send the binary's mail to `port` on loopback, in plain text (as its
-/// environment: `Shop::command` and friends take them).
+/// environment: `Installation::command` and friends take them).
 pub fn binary_env(port: &str) -> [(&'static str, &str); 3] {
     [
         ("STOREFRONT_MAIL__SMTP__HOST", "127.0.0.1"),
