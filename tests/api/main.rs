@@ -2,6 +2,10 @@
 //! per test. The same suite runs on SQLite (default) and on PostgreSQL when `TEST_POSTGRES_URL`
 //! names a server (the test script starts one).
 
+// A test states what must hold: expecting and panicking is how it fails (the code it tests may
+// do neither, see Cargo.toml).
+#![allow(clippy::expect_used, clippy::panic)]
+
 mod addresses;
 mod backend;
 mod browser;

@@ -11,7 +11,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::process::{Server, Installation, stderr, stdout};
+use crate::support::process::{Installation, Server, stderr, stdout};
 use crate::support::socket::{json_body, post};
 use crate::support::{CREATE, DELETE, LOGIN, PASSWORD, READ, RENEW};
 

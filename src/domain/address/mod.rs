@@ -55,6 +55,10 @@ struct Data {
 
 // Google's libaddressinput data restricted to and named after Shopify's 245 country codes, made by
 // `scripts/generate-address-data` and compiled in so that no request ever reads a file.
+#[allow(
+    clippy::expect_used,
+    reason = "the data is compiled in: a unit test parses it, so this cannot fail at run time"
+)]
 static DATA: LazyLock<Data> = LazyLock::new(|| {
     let raw: BTreeMap<String, Country> =
         serde_json::from_str(include_str!("../../../assets/address/address-data.json"))
