@@ -8,7 +8,7 @@ pub mod graphql;
 pub mod http;
 pub mod mail;
 pub mod metrics;
-pub mod store;
+mod store;
 pub mod telemetry;
 
 use std::time::Duration;
@@ -19,7 +19,9 @@ use accounts::{
 use config::{Config, ConfigError, Environment, Housekeeping};
 use domain::shop::Shop;
 use secrecy::ExposeSecret;
-use store::Database;
+/// Bulk seeding through the store, for the load benchmark.
+pub use store::seed;
+pub use store::{Backend, Database};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {

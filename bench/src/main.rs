@@ -16,7 +16,7 @@ use load::{Fixture, Kind, Outcome};
 use storefront::config::Config;
 use storefront::domain::password::Password;
 use storefront::domain::password_hash::PasswordHashing;
-use storefront::store::storefront_tokens::TokenKind;
+use storefront::domain::storefront_token::TokenKind;
 
 #[derive(Parser)]
 #[command(about = "Load benchmark of the storefront server")]
@@ -104,7 +104,7 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     let hash = PasswordHashing::new(params)?.hash(&Password::candidate(&password))?;
     let seeding = Instant::now();
-    let plan = storefront::store::seed::SeedPlan {
+    let plan = storefront::seed::SeedPlan {
         shop_id: config.shop.id,
         first: 0,
         customers: args.customers,
@@ -116,7 +116,7 @@ async fn main() -> anyhow::Result<()> {
         now: time::OffsetDateTime::now_utc().unix_timestamp(),
     };
     let report_every = (args.customers / 10).max(50_000);
-    let tokens = storefront::store::seed::seed(&db, &plan, |done| {
+    let tokens = storefront::seed::seed(&db, &plan, |done| {
         if done % report_every == 0 || done == args.customers {
             eprintln!(
                 "  seeded {done} customers ({:.0} s)",

@@ -17,7 +17,7 @@ pub enum MailCommand {
 }
 
 pub async fn run(config: Config, shop: Option<String>, command: MailCommand) -> anyhow::Result<()> {
-    use storefront::store::outbox::OutboxFilter;
+    use storefront::domain::outbox::OutboxFilter;
     let accounts = super::open_shop(&config, shop.as_deref()).await?;
     match command {
         MailCommand::List { failed, json } => {

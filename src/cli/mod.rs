@@ -90,7 +90,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))?;
     let result = dispatch(cli.command, config).await;
     // A command gives its id node number back at once instead of holding it for two minutes.
-    storefront::store::Database::release_all_id_nodes().await;
+    storefront::Database::release_all_id_nodes().await;
     // Flushing blocks until the exporter's thread is done: off the async executor.
     let _ = tokio::task::spawn_blocking(move || telemetry.shutdown()).await;
     result

@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 use storefront::config::Config;
-use storefront::store::storefront_tokens::TokenKind;
+use storefront::domain::storefront_token::TokenKind;
 
 #[derive(Subcommand)]
 pub enum TokensCommand {

@@ -23,6 +23,16 @@ pub fn digest(token: &str) -> Option<String> {
     well_formed.then(|| hex::encode(Sha256::digest(token.as_bytes())))
 }
 
+/// A stored customer access token: which customer, since when, until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub id: i64,
+    pub customer_id: i64,
+    /// When the login that made this token happened: renewing never moves it.
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

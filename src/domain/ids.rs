@@ -186,14 +186,15 @@ mod tests {
 
     #[test]
     fn ids_are_positive_time_ordered_and_above_the_earlier_layout() {
+        let before = now_millis();
         let first = new_id();
         std::thread::sleep(std::time::Duration::from_millis(2));
         let second = new_id();
         assert!(first > 0 && second > first);
         // Below 2^53, and above every id the earlier layout (milliseconds since 2024, then 12
-        // random bits) made before now.
+        // random bits) made before it.
         assert!(first < 1 << 53);
-        let earlier = ((now_millis() - 5 - EPOCH_MS) << 12) | 4_095;
+        let earlier = ((before - 1 - EPOCH_MS) << 12) | 4_095;
         assert!(first > earlier);
         let now = now_millis();
         assert!((now - 10_000..=now).contains(&millis_of(second)));

@@ -7,6 +7,14 @@ use super::problem::{ErrorCode, Problem};
 
 const MAX_LEN: usize = 255;
 
+/// An address as stored: already validated and normalized.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddressRecord {
+    pub id: i64,
+    pub customer_id: i64,
+    pub fields: AddressFields,
+}
+
 /// The values of an address, as stored.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressFields {

@@ -4,17 +4,20 @@
 pub mod access_token;
 pub mod account_tokens;
 pub mod address;
+pub mod customer;
 pub mod email;
 pub mod ids;
 pub mod mailing_address;
 pub mod multipass;
 pub mod names;
+pub mod outbox;
 pub mod pagination;
 pub mod password;
 pub mod password_hash;
 pub mod phone;
 pub mod problem;
 pub mod shop;
+pub mod storefront_token;
 
 #[cfg(test)]
 mod untrusted_input_properties;

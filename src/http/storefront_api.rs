@@ -12,10 +12,10 @@ use axum::response::Response;
 use super::graphql_pipeline::GraphqlApi;
 use crate::accounts::{AccountError, Accounts, StorefrontAccess};
 use crate::domain::shop::Shop;
+use crate::domain::storefront_token::TokenKind;
 use crate::graphql::{
     AddressLoader, CustomerLoader, RequestContext, StorefrontSchema, buyer_token,
 };
-use crate::store::storefront_tokens::TokenKind;
 
 const PUBLIC_TOKEN_HEADER: &str = "x-shopify-storefront-access-token";
 const PRIVATE_TOKEN_HEADER: &str = "shopify-storefront-private-token";

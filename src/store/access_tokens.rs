@@ -5,15 +5,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use super::customers::{CustomerRecord, CustomerState};
 use super::entities::{customer, customer_access_token};
 use super::error::StoreError;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenRecord {
-    pub id: i64,
-    pub customer_id: i64,
-    /// When the login that made this token happened: renewing never moves it.
-    pub created_at: i64,
-    pub expires_at: i64,
-}
+pub use crate::domain::access_token::TokenRecord;
 
 impl From<customer_access_token::Model> for TokenRecord {
     fn from(row: customer_access_token::Model) -> Self {

@@ -7,15 +7,7 @@ use sea_orm::{
 
 use super::entities::customer_address;
 use super::error::StoreError;
-pub use crate::domain::mailing_address::AddressFields;
-
-/// An address as stored: already validated and normalized.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddressRecord {
-    pub id: i64,
-    pub customer_id: i64,
-    pub fields: AddressFields,
-}
+pub use crate::domain::mailing_address::{AddressFields, AddressRecord};
 
 impl From<customer_address::Model> for AddressRecord {
     fn from(row: customer_address::Model) -> Self {

@@ -8,68 +8,7 @@ use sea_orm::{
 use super::entities::customer;
 use super::error::StoreError;
 use crate::domain::account_tokens::{Purpose, new_security_stamp};
-
-/// Where a customer is in its life: Shopify's `CustomerState`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomerState {
-    /// Can log in.
-    Enabled,
-    /// Created without a password (by the shop, or at checkout); cannot log in.
-    Disabled,
-    /// Sent an account invitation, not yet accepted.
-    Invited,
-    /// Declined the invitation.
-    Declined,
-}
-
-impl CustomerState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CustomerState::Enabled => "enabled",
-            CustomerState::Disabled => "disabled",
-            CustomerState::Invited => "invited",
-            CustomerState::Declined => "declined",
-        }
-    }
-
-    fn parse(value: &str) -> Self {
-        match value {
-            "enabled" => CustomerState::Enabled,
-            "invited" => CustomerState::Invited,
-            "declined" => CustomerState::Declined,
-            // Anything unknown is treated as the safest state: no login.
-            _ => CustomerState::Disabled,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomerRecord {
-    pub id: i64,
-    pub email: String,
-    pub phone: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub accepts_marketing: bool,
-    pub state: CustomerState,
-    pub password_hash: Option<String>,
-    pub tags: Vec<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub default_address_id: Option<i64>,
-    /// Changes with every password change; activation and reset tokens carry it.
-    pub security_stamp: String,
-    pub activation_nonce_hash: Option<String>,
-    pub reset_nonce_hash: Option<String>,
-    multipass_identifier: Option<String>,
-}
-
-impl CustomerRecord {
-    /// The shop's own id for the customer, set by Multipass sign-in.
-    pub fn multipass_identifier(&self) -> Option<&str> {
-        self.multipass_identifier.as_deref()
-    }
-}
+pub use crate::domain::customer::{CustomerRecord, CustomerState, NewCustomer};
 
 impl From<customer::Model> for CustomerRecord {
     fn from(row: customer::Model) -> Self {
@@ -90,46 +29,6 @@ impl From<customer::Model> for CustomerRecord {
             activation_nonce_hash: row.activation_nonce_hash,
             reset_nonce_hash: row.reset_nonce_hash,
             multipass_identifier: row.multipass_identifier,
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct NewCustomer {
-    pub id: i64,
-    pub shop_id: i64,
-    pub email: String,
-    pub email_key: String,
-    pub phone: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub accepts_marketing: bool,
-    pub state: CustomerState,
-    pub password_hash: Option<String>,
-    pub now: i64,
-}
-
-impl NewCustomer {
-    /// The record `insert` would return, without writing it: the strict sign-up mode answers
-    /// with it when the email already has an account.
-    pub fn unsaved(self) -> CustomerRecord {
-        CustomerRecord {
-            id: self.id,
-            email: self.email,
-            phone: self.phone,
-            first_name: self.first_name,
-            last_name: self.last_name,
-            accepts_marketing: self.accepts_marketing,
-            state: self.state,
-            password_hash: None,
-            tags: Vec::new(),
-            created_at: self.now,
-            updated_at: self.now,
-            default_address_id: None,
-            security_stamp: String::new(),
-            activation_nonce_hash: None,
-            reset_nonce_hash: None,
-            multipass_identifier: None,
         }
     }
 }

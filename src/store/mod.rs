@@ -16,4 +16,4 @@ pub mod storefront_tokens;
 
 pub use database::{Backend, Database};
 pub use error::{StoreError, UniqueKey};
-pub use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction};

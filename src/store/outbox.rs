@@ -12,17 +12,7 @@ use sea_orm::{
 
 use super::entities::mail_outbox;
 use super::error::StoreError;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxMessage {
-    pub id: i64,
-    pub shop_id: i64,
-    pub kind: String,
-    pub customer_id: Option<i64>,
-    pub recipient: String,
-    pub payload: Option<String>,
-    pub attempts: i32,
-}
+pub use crate::domain::outbox::{OutboxEntry, OutboxFilter, OutboxMessage};
 
 impl From<mail_outbox::Model> for OutboxMessage {
     fn from(row: mail_outbox::Model) -> Self {
@@ -236,25 +226,6 @@ pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, StoreError>
         .filter(mail_outbox::Column::FailedAt.is_null())
         .count(db)
         .await?)
-}
-
-/// Which messages to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutboxFilter {
-    Pending,
-    Failed,
-}
-
-/// A message as the operator sees it: what, for whom, how it went. Never the link.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct OutboxEntry {
-    pub id: i64,
-    pub kind: String,
-    pub recipient: String,
-    pub created_at: i64,
-    pub attempts: i32,
-    pub next_attempt_at: i64,
-    pub last_error: Option<String>,
 }
 
 pub async fn list(

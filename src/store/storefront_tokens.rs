@@ -7,53 +7,18 @@ use sea_orm::{
 use super::entities::{shop, storefront_token};
 use super::error::StoreError;
 use crate::domain::shop::Shop;
+pub use crate::domain::storefront_token::{StorefrontTokenRecord, TokenKind};
 
-/// Public tokens go in browsers and apps; private ones stay on servers (Shopify's two kinds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    Public,
-    Private,
-}
-
-impl TokenKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenKind::Public => "public",
-            TokenKind::Private => "private",
-        }
-    }
-
-    fn parse(value: &str) -> Option<Self> {
-        match value {
-            "public" => Some(TokenKind::Public),
-            "private" => Some(TokenKind::Private),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StorefrontTokenRecord {
-    pub id: i64,
-    pub kind: TokenKind,
-    pub title: String,
-    /// The token itself, kept for public tokens only.
-    pub public_token: Option<String>,
-    pub created_at: i64,
-    pub revoked_at: Option<i64>,
-}
-
-impl StorefrontTokenRecord {
-    fn from_row(row: storefront_token::Model) -> Option<Self> {
-        Some(Self {
-            id: row.id,
-            kind: TokenKind::parse(&row.kind)?,
-            title: row.title,
-            public_token: row.public_token,
-            created_at: row.created_at,
-            revoked_at: row.revoked_at,
-        })
-    }
+/// A row as a record; `None` for a kind this release does not know.
+fn from_row(row: storefront_token::Model) -> Option<StorefrontTokenRecord> {
+    Some(StorefrontTokenRecord {
+        id: row.id,
+        kind: TokenKind::parse(&row.kind)?,
+        title: row.title,
+        public_token: row.public_token,
+        created_at: row.created_at,
+        revoked_at: row.revoked_at,
+    })
 }
 
 pub struct NewStorefrontToken<'a> {
@@ -102,7 +67,7 @@ pub async fn find_active(
     let Some((token, Some(shop))) = found else {
         return Ok(None);
     };
-    let Some(record) = StorefrontTokenRecord::from_row(token) else {
+    let Some(record) = from_row(token) else {
         return Ok(None);
     };
     Ok(Some((record, Shop::try_from(shop)?)))
@@ -119,7 +84,7 @@ pub async fn list(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(StorefrontTokenRecord::from_row)
+        .filter_map(from_row)
         .collect())
 }
 

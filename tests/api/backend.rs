@@ -1,6 +1,7 @@
 //! The suite runs on the database it was asked for, configured as the store expects.
 
-use storefront::store::{Backend, ConnectionTrait};
+use sea_orm::ConnectionTrait;
+use storefront::Backend;
 
 use crate::support::TestApp;
 

@@ -122,7 +122,8 @@ fn mail(id: i64, shop: i64, sent_at: &str, failed_at: &str) -> String {
 /// of the whole table.
 #[tokio::test]
 async fn every_purge_uses_an_index() {
-    use storefront::store::{Backend, ConnectionTrait};
+    use sea_orm::ConnectionTrait;
+    use storefront::Backend;
     let app = TestApp::spawn_quiet_with(|_| {}).await;
     let db = app.app.accounts.database();
     let backend = db.reader().get_database_backend();

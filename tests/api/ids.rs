@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
+use storefront::Database;
 use storefront::config::Config;
 use storefront::domain::ids;
-use storefront::store::{ConnectionTrait, Database};
 
 use crate::support::app::{fresh_database_url, test_config};
 use crate::support::process::{Installation, stdout};

@@ -513,7 +513,7 @@ async fn without_smtp_messages_are_written_as_eml_files() {
 async fn recover_is_throttled_per_client_ip() {
     use axum::body::Body;
     use axum::http::Request;
-    use storefront::store::storefront_tokens::TokenKind;
+    use storefront::domain::storefront_token::TokenKind;
 
     let app = TestApp::spawn_with(|config| config.throttle.recover_per_ip = 3).await;
     let private = app
@@ -919,7 +919,7 @@ async fn a_given_up_message_drops_its_link_and_a_retry_sends_a_new_one_that_work
         failed = app
             .app
             .shop()
-            .outbox(storefront::store::outbox::OutboxFilter::Failed, 10)
+            .outbox(storefront::domain::outbox::OutboxFilter::Failed, 10)
             .await
             .expect("outbox");
         if !failed.is_empty() {

@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::Request;
 use serde_json::{Value, json};
 use storefront::domain::password_hash::HashParams;
-use storefront::store::storefront_tokens::TokenKind;
+use storefront::domain::storefront_token::TokenKind;
 
 use crate::support::{API_PATH, LOGIN, PASSWORD, TestApp};
 

@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::Request;
 use serde_json::{Value, json};
 use storefront::domain::multipass::{MultipassKeys, encode};
-use storefront::store::storefront_tokens::TokenKind;
+use storefront::domain::storefront_token::TokenKind;
 
 use crate::multipass_interop::multipassify;
 use crate::support::{API_PATH, TestApp, now};

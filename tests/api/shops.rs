@@ -6,7 +6,7 @@ use futures::future::join_all;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use storefront::domain::shop::ShopSettings;
-use storefront::store::storefront_tokens::TokenKind;
+use storefront::domain::storefront_token::TokenKind;
 
 use crate::support::smtp::{SmtpServer, link};
 use crate::support::{CREATE, LOGIN, PASSWORD, READ, RENEW, TestApp};

@@ -4,9 +4,7 @@
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use storefront::domain::password::Password;
-use storefront::domain::password_hash::{HashParams, PasswordHashing};
-use storefront::store::customers::{self, CustomerState, NewCustomer};
+use storefront::domain::password_hash::HashParams;
 
 use crate::support::{PASSWORD, TestApp, epoch_seconds, now};
 
@@ -18,33 +16,16 @@ fn unidentified() -> Value {
     })
 }
 
-/// A customer the shop created without letting them log in (Shopify's DISABLED state).
+/// A customer who may not log in (Shopify's DISABLED state), with a password that would match.
 async fn insert_disabled_customer(app: &TestApp, email: &str) {
-    let hash = PasswordHashing::new(HashParams::danger_insecure_for_tests())
-        .expect("params")
-        .hash(&Password::candidate(PASSWORD))
-        .expect("hash");
-    let db = app.app.accounts.database();
-    let txn = db.begin_write().await.expect("txn");
-    customers::insert(
-        &txn,
-        NewCustomer {
-            id: storefront::domain::ids::new_id(),
-            shop_id: app.config.shop.id,
-            email: email.to_owned(),
-            email_key: email.to_lowercase(),
-            phone: None,
-            first_name: Some("Admin".to_owned()),
-            last_name: Some("Auth".to_owned()),
-            accepts_marketing: false,
-            state: CustomerState::Disabled,
-            password_hash: Some(hash),
-            now: now(),
-        },
-    )
-    .await
-    .expect("insert");
-    txn.commit().await.expect("commit");
+    app.create_customer(email).await;
+    let disabled = app
+        .app
+        .shop()
+        .set_customer_enabled(email, false)
+        .await
+        .expect("disable");
+    assert!(disabled);
 }
 
 #[tokio::test]
@@ -144,21 +125,21 @@ async fn unknown_email_costs_as_much_as_a_wrong_password() {
     );
 }
 
+/// The stored password hash of the customer of that test.
+async fn stored(app: &TestApp) -> String {
+    crate::support::database::texts(
+        app,
+        "SELECT password_hash FROM customers WHERE email_key = 'upgrade@example.com'",
+    )
+    .await
+    .pop()
+    .expect("hash")
+}
+
 #[tokio::test]
 async fn a_hash_made_with_old_parameters_is_upgraded_at_the_next_login() {
     let mut app = TestApp::spawn().await;
     app.create_customer("upgrade@example.com").await;
-    let stored = |app: &TestApp| {
-        let db = app.app.accounts.database().clone();
-        let shop = app.config.shop.id;
-        async move {
-            customers::find_by_email_key(db.reader(), shop, "upgrade@example.com")
-                .await
-                .expect("query")
-                .and_then(|c| c.password_hash)
-                .expect("hash")
-        }
-    };
     assert!(
         stored(&app)
             .await

@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
-use storefront::store::storefront_tokens::TokenKind;
+use storefront::domain::storefront_token::TokenKind;
 
 use crate::support::{API_PATH, CREATE, PASSWORD, READ, TestApp};
 

@@ -10,9 +10,9 @@ use async_graphql::{ID, InputType, Name, Object, SimpleObject, Value};
 use super::country_language_codes::CountryCode;
 use crate::accounts::{AccountError, ShopAccounts};
 use crate::domain::address::{AddressParts, formatted, formatted_area, full_name};
+use crate::domain::customer::CustomerRecord;
 use crate::domain::ids::gid;
-use crate::store::addresses::AddressRecord;
-use crate::store::customers::CustomerRecord;
+use crate::domain::mailing_address::AddressRecord;
 
 pub struct MailingAddress(pub AddressRecord);
 

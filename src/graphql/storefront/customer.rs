@@ -9,10 +9,10 @@ use super::address::{
 };
 use super::scalars::{DateTime, UnsignedInt64};
 use crate::accounts::IssuedToken;
+use crate::domain::customer::CustomerRecord;
 use crate::domain::ids::gid;
+use crate::domain::mailing_address::AddressRecord;
 use crate::domain::pagination::{PageRequest, paginate};
-use crate::store::addresses::AddressRecord;
-use crate::store::customers::CustomerRecord;
 
 pub struct Customer(pub CustomerRecord);
 

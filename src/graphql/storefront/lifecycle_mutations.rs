@@ -10,8 +10,8 @@ use super::errors::{CustomerUserError, UserError, UserErrors};
 use super::scalars::Url;
 use crate::accounts::{AccountError, IssuedToken, TokenFailure};
 use crate::domain::account_tokens::Purpose;
+use crate::domain::customer::CustomerRecord;
 use crate::domain::problem::ErrorCode;
-use crate::store::customers::CustomerRecord;
 
 /// The input fields to activate a customer.
 #[derive(InputObject)]

@@ -2,7 +2,7 @@
 //! deletion) and for changes no request can make (time moved back, rows changed behind the app's
 //! back). Plain SQL that PostgreSQL and SQLite both run.
 
-use storefront::store::ConnectionTrait;
+use sea_orm::ConnectionTrait;
 
 use super::app::TestApp;
 
