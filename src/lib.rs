@@ -165,6 +165,7 @@ impl App {
         let default_shop = default_shop(config, &accounts).await?;
         let first_storefront_token = accounts
             .in_shop(default_shop.clone())
+            .storefront_tokens()
             .ensure_first_storefront_token()
             .await?;
         let schema = graphql::build_schema(

@@ -100,6 +100,7 @@ async fn main() -> anyhow::Result<()> {
     let shop = storefront::default_shop(&config, &accounts).await?;
     let storefront_token = accounts
         .in_shop(shop)
+        .storefront_tokens()
         .create_storefront_token(TokenKind::Public, "bench")
         .await?;
     let hash = PasswordHashing::new(params)?.hash(&Password::candidate(&password))?;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{AccountError, ShopAccounts, now};
+use super::{AccountError, AddressBook, now};
 use crate::domain::ids::{new_id, parse_gid};
 use crate::domain::mailing_address::{AddressDraft, AddressFields, apply};
 use crate::domain::problem::{ErrorCode, Problem};
@@ -41,7 +41,7 @@ fn address_id(gid: &str, argument: AddressArgument) -> Result<i64, AccountError>
     parse_gid(gid, "MailingAddress").ok_or_else(|| not_found(argument))
 }
 
-impl ShopAccounts {
+impl AddressBook<'_> {
     /// The live token's customer, locked inside the transaction.
     async fn lock_customer(
         &self,
@@ -181,7 +181,7 @@ impl ShopAccounts {
         gid: &str,
     ) -> Result<Option<AddressRecord>, AccountError> {
         let (Some(customer), Some(id)) = (
-            self.customer_by_token(token).await?,
+            self.sessions().customer_by_token(token).await?,
             parse_gid(gid, "MailingAddress"),
         ) else {
             return Ok(None);

@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use super::{AccountError, IssuedToken, ShopAccounts, now};
+use super::{AccountError, AccountLifecycle, IssuedToken, ShopAccounts, now};
 use crate::domain::account_tokens::{
     Purpose, TokenClaims, new_security_stamp, parse_account_url, verify,
 };
@@ -34,7 +34,7 @@ pub const KIND_ACCOUNT_EXISTS: &str = "account_exists";
 /// A notice that the password changed: no token, nothing in it logs in.
 pub const KIND_PASSWORD_CHANGED: &str = "password_changed";
 
-impl ShopAccounts {
+impl AccountLifecycle<'_> {
     /// Invites a customer (the operator's CLI): the customer exists, disabled, until they follow
     /// the emailed activation link. Inviting again issues a new link (the old one stops working).
     #[tracing::instrument(skip_all)]
@@ -256,7 +256,9 @@ impl ShopAccounts {
         );
         Ok((updated, issued))
     }
+}
 
+impl ShopAccounts {
     /// Tells the customer their password changed (unless the operator turned it off), in the
     /// transaction that changes it.
     pub(super) async fn enqueue_password_notice(

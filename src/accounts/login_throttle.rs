@@ -3,7 +3,7 @@
 //! is no permanent lockout); per client IP, at most `failures_per_ip` failed logins per window
 //! (password spraying). Throttled attempts are answered before any password is hashed.
 
-use super::{AccountError, ShopAccounts, now};
+use super::{AccountError, Sessions, now};
 
 /// Login throttling: per account, consecutive failures past `free_failures` wait a doubling
 /// delay (capped; the count stops at 100, so there is no permanent lockout); per client IP,
@@ -17,7 +17,7 @@ pub struct LoginThrottle {
     pub ip_window_seconds: i64,
 }
 
-impl ShopAccounts {
+impl Sessions<'_> {
     pub(super) async fn check_login_throttle(
         &self,
         account_key: &str,

@@ -70,6 +70,49 @@ pub struct ShopAccounts {
     shop: Arc<Shop>,
 }
 
+/// Declares the services of a shop, each named for what it does and reached from
+/// `ShopAccounts` (`shop.sessions().sign_in(…)`); each sees the shop's context (`Deref`).
+macro_rules! shop_services {
+    ($($(#[$doc:meta])* $name:ident => $method:ident,)*) => {$(
+        $(#[$doc])*
+        pub struct $name<'a>(&'a ShopAccounts);
+
+        impl std::ops::Deref for $name<'_> {
+            type Target = ShopAccounts;
+            fn deref(&self) -> &ShopAccounts {
+                self.0
+            }
+        }
+
+        impl ShopAccounts {
+            $(#[$doc])*
+            pub fn $method(&self) -> $name<'_> {
+                $name(self)
+            }
+        }
+    )*};
+}
+
+shop_services! {
+    /// Signing up (`sign_up`).
+    SignUps => sign_ups,
+    /// Logging in, the customer behind a token, renewing and logging out, login throttling
+    /// (`sessions`, `login_throttle`).
+    Sessions => sessions,
+    /// Invitations, recovery, activation and reset over email (`lifecycle`).
+    AccountLifecycle => lifecycle,
+    /// The customer's own profile and password (`profile`).
+    Profiles => profiles,
+    /// The customer's addresses (`addresses`).
+    AddressBook => address_book,
+    /// Multipass sign-in (`multipass`).
+    MultipassSignIn => multipass,
+    /// What the operator does with customers and their mail (`operator`).
+    CustomerAdmin => customer_admin,
+    /// The shop's storefront API tokens (`storefront_access`).
+    StorefrontTokens => storefront_tokens,
+}
+
 impl ShopAccounts {
     pub fn shop(&self) -> &Arc<Shop> {
         &self.shop

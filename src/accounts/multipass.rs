@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use super::{AccountError, IssuedToken, ShopAccounts, now};
+use super::{AccountError, IssuedToken, MultipassSignIn, now};
 use crate::domain::email::Email;
 use crate::domain::ids::new_id;
 use crate::domain::mailing_address::{AddressDraft, AddressFields, apply};
@@ -24,7 +24,7 @@ fn rejected(reason: &str) -> AccountError {
     AccountError::MultipassRejected
 }
 
-impl ShopAccounts {
+impl MultipassSignIn<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn multipass_sign_in(
         &self,

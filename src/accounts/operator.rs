@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{AccountError, ShopAccounts, now};
+use super::{AccountError, CustomerAdmin, now};
 use crate::domain::ids::{gid, parse_gid};
 use crate::store::access_tokens;
 use crate::store::addresses;
@@ -52,7 +52,7 @@ pub struct CustomerExport {
     pub pending_mail: Vec<OutboxEntry>,
 }
 
-impl ShopAccounts {
+impl CustomerAdmin<'_> {
     /// A customer by global id, numeric id or email.
     pub async fn find_customer(&self, key: &str) -> Result<Option<CustomerRecord>, AccountError> {
         let inner = &self.inner;
@@ -86,7 +86,7 @@ impl ShopAccounts {
         key: &str,
         enabled: bool,
     ) -> Result<bool, AccountError> {
-        let Some(customer) = self.find_customer(key).await? else {
+        let Some(customer) = self.customer_admin().find_customer(key).await? else {
             return Ok(false);
         };
         let txn = self.inner.db.begin_write().await?;
@@ -110,7 +110,7 @@ impl ShopAccounts {
 
     /// Erases a customer: the record, addresses, sessions and every message to or about them.
     pub async fn delete_customer(&self, key: &str) -> Result<bool, AccountError> {
-        let Some(customer) = self.find_customer(key).await? else {
+        let Some(customer) = self.customer_admin().find_customer(key).await? else {
             return Ok(false);
         };
         let txn = self.inner.db.begin_write().await?;
@@ -129,7 +129,7 @@ impl ShopAccounts {
 
     pub async fn export_customer(&self, key: &str) -> Result<Option<CustomerExport>, AccountError> {
         let inner = &self.inner;
-        let Some(customer) = self.find_customer(key).await? else {
+        let Some(customer) = self.customer_admin().find_customer(key).await? else {
             return Ok(None);
         };
         let addresses =

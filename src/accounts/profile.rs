@@ -1,7 +1,7 @@
 //! customerUpdate: the customer changes their own profile or password.
 
 use super::sign_up::{email_taken, phone_taken};
-use super::{AccountError, IssuedToken, ShopAccounts, now};
+use super::{AccountError, IssuedToken, Profiles, now};
 use crate::domain::email::Email;
 use crate::domain::names::{NameKind, parse_name};
 use crate::domain::password::Password;
@@ -28,7 +28,7 @@ pub struct ProfileUpdated {
     pub new_token: Option<IssuedToken>,
 }
 
-impl ShopAccounts {
+impl Profiles<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn update_profile(
         &self,
@@ -38,6 +38,7 @@ impl ShopAccounts {
         let inner = &self.inner;
         // Who is asking comes first: a bad token is ACCESS_DENIED, whatever the input.
         let current = self
+            .sessions()
             .customer_by_token(token)
             .await?
             .ok_or(AccountError::TokenNotFound)?;

@@ -1,6 +1,6 @@
 //! Customer access tokens: logging in, reading the customer behind a token, renewing, logging out.
 
-use super::{AccountError, ShopAccounts, now};
+use super::{AccountError, Sessions, ShopAccounts, now};
 use crate::domain::access_token;
 use crate::domain::ids::new_id;
 use crate::domain::password::Password;
@@ -21,7 +21,7 @@ pub struct DeletedToken {
     pub token_id: i64,
 }
 
-impl ShopAccounts {
+impl Sessions<'_> {
     /// Email and password to a new access token. An unknown email, a wrong password and a customer
     /// who may not log in all get the same answer after the same work (a dummy hash is verified
     /// when there is no customer), so neither the body nor the timing reveals which it was.
@@ -197,17 +197,11 @@ impl ShopAccounts {
             token_id: record.id,
         })
     }
+}
 
-    /// Removes expired access tokens and forgotten Multipass uses; returns how many tokens.
-    pub async fn purge_expired(&self) -> Result<u64, AccountError> {
-        let now = now();
-        let txn = self.inner.db.begin_write().await?;
-        let removed = access_tokens::delete_expired(&txn, now).await?;
-        crate::store::guards::purge_multipass_uses(&txn, now).await?;
-        txn.commit().await?;
-        Ok(removed)
-    }
-
+impl ShopAccounts {
+    /// A new customer access token for `customer_id`, in the caller's transaction (a login, an
+    /// activation, a reset, a password change, a Multipass sign-in).
     pub(super) async fn issue_token(
         &self,
         txn: &impl crate::store::ConnectionTrait,

@@ -1,7 +1,7 @@
 //! Signing up.
 
 use super::lifecycle::KIND_ACCOUNT_EXISTS;
-use super::{AccountError, ShopAccounts, now};
+use super::{AccountError, SignUps, now};
 use crate::domain::email::{Email, normalize};
 use crate::domain::ids::new_id;
 use crate::domain::names::{NameKind, parse_name};
@@ -29,7 +29,7 @@ pub(super) fn phone_taken() -> Problem {
     Problem::new("phone", ErrorCode::Taken, "Phone has already been taken")
 }
 
-impl ShopAccounts {
+impl SignUps<'_> {
     /// Creates an enabled customer who can log in at once. Every invalid field is reported;
     /// the unique indexes decide who wins when two sign-ups race for one email.
     #[tracing::instrument(skip_all)]

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{AccountError, Accounts, ShopAccounts, now};
+use super::{AccountError, Accounts, StorefrontTokens, now};
 use crate::domain::access_token;
 use crate::domain::ids::new_id;
 use crate::domain::shop::Shop;
@@ -40,7 +40,7 @@ impl Accounts {
     }
 }
 
-impl ShopAccounts {
+impl StorefrontTokens<'_> {
     /// Creates a storefront token and returns it; this is the only time a private token is seen.
     pub async fn create_storefront_token(
         &self,
@@ -82,10 +82,16 @@ impl ShopAccounts {
     /// On a shop with no storefront token at all, creates a public one so that a newcomer can
     /// start at once; returns it when it was created.
     pub async fn ensure_first_storefront_token(&self) -> Result<Option<String>, AccountError> {
-        if !self.list_storefront_tokens().await?.is_empty() {
+        if !self
+            .storefront_tokens()
+            .list_storefront_tokens()
+            .await?
+            .is_empty()
+        {
             return Ok(None);
         }
-        self.create_storefront_token(TokenKind::Public, "Default storefront")
+        self.storefront_tokens()
+            .create_storefront_token(TokenKind::Public, "Default storefront")
             .await
             .map(Some)
     }
@@ -93,6 +99,7 @@ impl ShopAccounts {
     /// The oldest active public token, for the development GraphiQL page.
     pub async fn first_public_token(&self) -> Result<Option<String>, AccountError> {
         Ok(self
+            .storefront_tokens()
             .list_storefront_tokens()
             .await?
             .into_iter()

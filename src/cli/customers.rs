@@ -56,6 +56,7 @@ pub async fn run(
             last_name,
         } => {
             let customer = match accounts
+                .lifecycle()
                 .invite(&email, first_name.as_deref(), last_name.as_deref())
                 .await
             {
@@ -85,7 +86,10 @@ pub async fn run(
             limit,
             json,
         } => {
-            let found = accounts.list_customers(search.as_deref(), limit).await?;
+            let found = accounts
+                .customer_admin()
+                .list_customers(search.as_deref(), limit)
+                .await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&found)?);
             } else {
@@ -102,6 +106,7 @@ pub async fn run(
         }
         CustomersCommand::Show { customer, json } => {
             let found = accounts
+                .customer_admin()
                 .find_customer(&customer)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no customer {customer}"))?;
@@ -122,13 +127,21 @@ pub async fn run(
             }
         }
         CustomersCommand::Disable { customer } => {
-            if !accounts.set_customer_enabled(&customer, false).await? {
+            if !accounts
+                .customer_admin()
+                .set_customer_enabled(&customer, false)
+                .await?
+            {
                 anyhow::bail!("no customer {customer}");
             }
             eprintln!("disabled {customer}; their sessions have ended");
         }
         CustomersCommand::Enable { customer } => {
-            if !accounts.set_customer_enabled(&customer, true).await? {
+            if !accounts
+                .customer_admin()
+                .set_customer_enabled(&customer, true)
+                .await?
+            {
                 anyhow::bail!("no customer {customer}");
             }
             eprintln!("enabled {customer}");
@@ -139,13 +152,14 @@ pub async fn run(
                     "deleting erases the customer, their addresses, sessions and mail: add --yes"
                 );
             }
-            if !accounts.delete_customer(&customer).await? {
+            if !accounts.customer_admin().delete_customer(&customer).await? {
                 anyhow::bail!("no customer {customer}");
             }
             eprintln!("erased {customer}");
         }
         CustomersCommand::Export { customer } => {
             let export = accounts
+                .customer_admin()
                 .export_customer(&customer)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no customer {customer}"))?;

@@ -26,7 +26,7 @@ pub async fn run(config: Config, shop: Option<String>, command: MailCommand) -> 
             } else {
                 OutboxFilter::Pending
             };
-            let entries = accounts.outbox(filter, 1_000).await?;
+            let entries = accounts.customer_admin().outbox(filter, 1_000).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&entries)?);
             } else {
@@ -47,7 +47,7 @@ pub async fn run(config: Config, shop: Option<String>, command: MailCommand) -> 
             }
         }
         MailCommand::Retry { id } => {
-            let count = accounts.retry_mail(id).await?;
+            let count = accounts.customer_admin().retry_mail(id).await?;
             eprintln!("{count} message(s) will be retried by the running server");
         }
     }

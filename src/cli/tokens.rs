@@ -37,11 +37,15 @@ pub async fn run(
             } else {
                 TokenKind::Public
             };
-            let token = accounts.create_storefront_token(kind, &title).await?;
+            let token = accounts
+                .storefront_tokens()
+                .create_storefront_token(kind, &title)
+                .await?;
             println!("{token}");
         }
         TokensCommand::List { json } if json => {
             let tokens: Vec<serde_json::Value> = accounts
+                .storefront_tokens()
                 .list_storefront_tokens()
                 .await?
                 .into_iter()
@@ -63,7 +67,11 @@ pub async fn run(
                 "{:<20} {:<8} {:<8} {:<34} title",
                 "id", "kind", "state", "token"
             );
-            for token in accounts.list_storefront_tokens().await? {
+            for token in accounts
+                .storefront_tokens()
+                .list_storefront_tokens()
+                .await?
+            {
                 let state = if token.revoked_at.is_some() {
                     "revoked"
                 } else {
@@ -84,7 +92,11 @@ pub async fn run(
             }
         }
         TokensCommand::Revoke { id } => {
-            if !accounts.revoke_storefront_token(id).await? {
+            if !accounts
+                .storefront_tokens()
+                .revoke_storefront_token(id)
+                .await?
+            {
                 anyhow::bail!("no active storefront token has the id {id}");
             }
             eprintln!("revoked storefront token {id}");

@@ -78,6 +78,7 @@ pub async fn page(state: &StorefrontApi) -> Response {
         state
             .accounts
             .in_shop(state.default_shop.clone())
+            .storefront_tokens()
             .first_public_token()
             .await
             .unwrap_or_else(|err| {

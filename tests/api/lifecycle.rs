@@ -88,6 +88,7 @@ async fn an_invited_customer_activates_by_url_from_the_email() {
     let invited = app
         .app
         .shop()
+        .lifecycle()
         .invite("guest@example.com", Some("Grace"), None)
         .await
         .expect("invite");
@@ -144,6 +145,7 @@ async fn customer_activate_with_id_and_token_and_its_errors() {
     let app = app_with_smtp(&smtp).await;
     app.app
         .shop()
+        .lifecycle()
         .invite("activate@example.com", None, None)
         .await
         .expect("invite");
@@ -303,6 +305,7 @@ async fn recover_answers_the_same_for_unknown_and_disabled_emails_and_sends_noth
     app.create_customer("known@example.com").await;
     app.app
         .shop()
+        .lifecycle()
         .invite("invited@example.com", None, None)
         .await
         .expect("invite");
@@ -440,6 +443,7 @@ async fn mail_waits_for_a_mail_server_that_is_down_and_arrives_once_it_is_up() {
     recover(&app, "patient@example.com").await;
     app.app
         .shop()
+        .lifecycle()
         .invite("invitee@example.com", None, None)
         .await
         .expect("invite");
@@ -519,6 +523,7 @@ async fn recover_is_throttled_per_client_ip() {
     let private = app
         .app
         .shop()
+        .storefront_tokens()
         .create_storefront_token(TokenKind::Private, "server")
         .await
         .expect("token");
@@ -681,6 +686,7 @@ async fn twenty_concurrent_activations_with_one_link_succeed_once() {
     let app = app_with_smtp(&smtp).await;
     app.app
         .shop()
+        .lifecycle()
         .invite("race-activate@example.com", None, None)
         .await
         .expect("invite");
@@ -784,6 +790,7 @@ async fn a_password_changed_by_reset_by_update_or_by_activation_is_announced_by_
     // An activation sets the first password.
     app.app
         .shop()
+        .lifecycle()
         .invite("activated@example.com", None, None)
         .await
         .expect("invite");
@@ -919,6 +926,7 @@ async fn a_given_up_message_drops_its_link_and_a_retry_sends_a_new_one_that_work
         failed = app
             .app
             .shop()
+            .customer_admin()
             .outbox(storefront::domain::outbox::OutboxFilter::Failed, 10)
             .await
             .expect("outbox");
@@ -933,7 +941,10 @@ async fn a_given_up_message_drops_its_link_and_a_retry_sends_a_new_one_that_work
     }
     // Up again, and the operator retries: a fresh link, which works.
     let smtp = SmtpServer::start_on(port);
-    assert_eq!(app.app.shop().retry_mail(None).await.ok(), Some(1));
+    assert_eq!(
+        app.app.shop().customer_admin().retry_mail(None).await.ok(),
+        Some(1)
+    );
     let url = link(&smtp.wait_for(1).await[0], "reset");
     let reset = app
         .graphql(

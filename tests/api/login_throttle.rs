@@ -119,6 +119,7 @@ async fn spraying_many_accounts_from_one_ip_is_throttled() {
     let private = app
         .app
         .shop()
+        .storefront_tokens()
         .create_storefront_token(TokenKind::Private, "server")
         .await
         .expect("token");

@@ -152,6 +152,7 @@ async fn remote_ip_binds_the_token_to_the_buyer() {
     let private = app
         .app
         .shop()
+        .storefront_tokens()
         .create_storefront_token(TokenKind::Private, "server")
         .await
         .expect("token");
@@ -198,6 +199,7 @@ async fn a_disabled_customer_is_re_enabled_and_the_identifier_comes_before_the_e
     let invited = app
         .app
         .shop()
+        .lifecycle()
         .invite("sleeping@example.com", None, None)
         .await
         .expect("invite");

@@ -34,6 +34,7 @@ pub async fn other_shop(app: &TestApp, handle: &str, multipass: Option<&str>) ->
         .expect("a second shop");
     let shop = app.app.accounts.in_shop(shop);
     let token = shop
+        .storefront_tokens()
         .create_storefront_token(TokenKind::Public, "second storefront")
         .await
         .expect("a token");
@@ -330,6 +331,7 @@ async fn ten_thousand_attempts_with_one_shop_s_material_in_another_all_fail() {
     for i in 0..5 {
         app.app
             .shop()
+            .lifecycle()
             .invite(&format!("invited-{i}@example.com"), None, None)
             .await
             .expect("invite");

@@ -22,6 +22,7 @@ async fn insert_disabled_customer(app: &TestApp, email: &str) {
     let disabled = app
         .app
         .shop()
+        .customer_admin()
         .set_customer_enabled(email, false)
         .await
         .expect("disable");

@@ -90,6 +90,7 @@ async fn private_tokens_work_in_the_private_header_only() {
     let private = app
         .app
         .shop()
+        .storefront_tokens()
         .create_storefront_token(TokenKind::Private, "server")
         .await
         .expect("token");
@@ -126,12 +127,19 @@ async fn private_tokens_work_in_the_private_header_only() {
 #[tokio::test]
 async fn a_revoked_storefront_token_stops_working() {
     let app = TestApp::spawn().await;
-    let listed = app.app.shop().list_storefront_tokens().await.expect("list");
+    let listed = app
+        .app
+        .shop()
+        .storefront_tokens()
+        .list_storefront_tokens()
+        .await
+        .expect("list");
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].public_token.as_deref(), Some(app.token.as_str()));
     assert!(
         app.app
             .shop()
+            .storefront_tokens()
             .revoke_storefront_token(listed[0].id)
             .await
             .expect("revoke")
@@ -147,6 +155,7 @@ async fn a_revoked_storefront_token_stops_working() {
     assert!(
         !app.app
             .shop()
+            .storefront_tokens()
             .revoke_storefront_token(listed[0].id)
             .await
             .expect("revoke again")

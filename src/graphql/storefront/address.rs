@@ -202,7 +202,11 @@ impl Loader<String> for CustomerLoader {
     type Error = Arc<AccountError>;
 
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        self.0.customers_by_tokens(keys).await.map_err(Arc::new)
+        self.0
+            .sessions()
+            .customers_by_tokens(keys)
+            .await
+            .map_err(Arc::new)
     }
 }
 
@@ -214,6 +218,10 @@ impl Loader<i64> for AddressLoader {
     type Error = Arc<AccountError>;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        self.0.addresses_of(keys).await.map_err(Arc::new)
+        self.0
+            .address_book()
+            .addresses_of(keys)
+            .await
+            .map_err(Arc::new)
     }
 }

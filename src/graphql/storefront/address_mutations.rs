@@ -55,6 +55,7 @@ impl AddressMutation {
         const FIELD: &str = "customerAddressCreate";
         let accounts = access::storefront(ctx, FIELD, Scope::WriteCustomers)?;
         let (address, errors) = match accounts
+            .address_book()
             .add_address(&customer_access_token, address.into())
             .await
         {
@@ -77,7 +78,11 @@ impl AddressMutation {
     ) -> Result<Option<CustomerAddressDeletePayload>> {
         const FIELD: &str = "customerAddressDelete";
         let accounts = access::storefront(ctx, FIELD, Scope::WriteCustomers)?;
-        let (deleted, errors) = match accounts.delete_address(&customer_access_token, &id).await {
+        let (deleted, errors) = match accounts
+            .address_book()
+            .delete_address(&customer_access_token, &id)
+            .await
+        {
             Ok(deleted) => (
                 Some(MailingAddress::global_id(deleted)),
                 UserErrors::default(),
@@ -102,6 +107,7 @@ impl AddressMutation {
         const FIELD: &str = "customerAddressUpdate";
         let accounts = access::storefront(ctx, FIELD, Scope::WriteCustomers)?;
         let (address, errors) = match accounts
+            .address_book()
             .update_address(&customer_access_token, &id, address.into())
             .await
         {
@@ -126,6 +132,7 @@ impl AddressMutation {
         const FIELD: &str = "customerDefaultAddressUpdate";
         let accounts = access::storefront(ctx, FIELD, Scope::WriteCustomers)?;
         let (customer, errors) = match accounts
+            .address_book()
             .set_default_address(&customer_access_token, &address_id)
             .await
         {

@@ -144,6 +144,7 @@ impl LifecycleMutation {
     ) -> Result<Option<CustomerActivatePayload>> {
         let accounts = access::storefront(ctx, "customerActivate", Scope::WriteCustomers)?;
         let (customer, token, errors) = match accounts
+            .lifecycle()
             .redeem(
                 Purpose::Activate,
                 &id,
@@ -186,6 +187,7 @@ impl LifecycleMutation {
     ) -> Result<Option<CustomerActivateByUrlPayload>> {
         let accounts = access::storefront(ctx, "customerActivateByUrl", Scope::WriteCustomers)?;
         let (customer, token, errors) = match accounts
+            .lifecycle()
             .redeem_url(Purpose::Activate, &activation_url.0, &password)
             .await
         {
@@ -224,7 +226,7 @@ impl LifecycleMutation {
     ) -> Result<Option<CustomerRecoverPayload>> {
         let accounts = access::storefront(ctx, "customerRecover", Scope::WriteCustomers)?;
         let client_ip = ctx.data_opt::<RequestContext>().and_then(|r| r.client_ip);
-        let errors = match accounts.recover(&email, client_ip).await {
+        let errors = match accounts.lifecycle().recover(&email, client_ip).await {
             Ok(()) => UserErrors::default(),
             Err(AccountError::Invalid(problems)) => UserErrors::from_problems("", problems),
             Err(AccountError::Throttled {
@@ -251,6 +253,7 @@ impl LifecycleMutation {
     ) -> Result<Option<CustomerResetPayload>> {
         let accounts = access::storefront(ctx, "customerReset", Scope::WriteCustomers)?;
         let (customer, token, errors) = match accounts
+            .lifecycle()
             .redeem(Purpose::Reset, &id, &input.reset_token, &input.password)
             .await
         {
@@ -280,6 +283,7 @@ impl LifecycleMutation {
     ) -> Result<Option<CustomerResetByUrlPayload>> {
         let accounts = access::storefront(ctx, "customerResetByUrl", Scope::WriteCustomers)?;
         let (customer, token, errors) = match accounts
+            .lifecycle()
             .redeem_url(Purpose::Reset, &reset_url.0, &password)
             .await
         {
@@ -314,6 +318,7 @@ impl LifecycleMutation {
         )?;
         let client_ip = ctx.data_opt::<RequestContext>().and_then(|r| r.client_ip);
         let (token, errors) = match accounts
+            .multipass()
             .multipass_sign_in(&multipass_token, client_ip)
             .await
         {

@@ -44,6 +44,7 @@ impl SessionMutation {
             .data_opt::<super::RequestContext>()
             .and_then(|r| r.client_ip);
         match accounts
+            .sessions()
             .sign_in(&input.email, &input.password, client_ip)
             .await
         {
@@ -80,7 +81,11 @@ impl SessionMutation {
     ) -> Result<Option<CustomerAccessTokenDeletePayload>> {
         const FIELD: &str = "customerAccessTokenDelete";
         let accounts = access::storefront(ctx, FIELD, Scope::WriteCustomers)?;
-        match accounts.delete_token(&customer_access_token).await {
+        match accounts
+            .sessions()
+            .delete_token(&customer_access_token)
+            .await
+        {
             Ok(deleted) => Ok(Some(CustomerAccessTokenDeletePayload {
                 deleted_access_token: Some(deleted.token),
                 deleted_customer_access_token_id: Some(gid(
@@ -104,7 +109,11 @@ impl SessionMutation {
         customer_access_token: String,
     ) -> Result<Option<CustomerAccessTokenRenewPayload>> {
         let accounts = access::storefront(ctx, "customerAccessTokenRenew", Scope::WriteCustomers)?;
-        match accounts.renew_token(&customer_access_token).await {
+        match accounts
+            .sessions()
+            .renew_token(&customer_access_token)
+            .await
+        {
             Ok(issued) => Ok(Some(CustomerAccessTokenRenewPayload {
                 customer_access_token: Some(issued.into()),
                 user_errors: Vec::new(),

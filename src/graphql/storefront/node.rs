@@ -37,6 +37,7 @@ pub async fn resolve(ctx: &Context<'_>, field: &str, id: &str) -> Result<Option<
         return Ok(None);
     };
     let found = accounts
+        .address_book()
         .address_for_token(&token, id)
         .await
         .map_err(|e| access::internal(ctx, e))?;

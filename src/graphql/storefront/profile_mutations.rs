@@ -22,6 +22,7 @@ impl ProfileMutation {
         const FIELD: &str = "customerUpdate";
         let accounts = access::storefront(ctx, FIELD, Scope::WriteCustomers)?;
         match accounts
+            .profiles()
             .update_profile(&customer_access_token, customer.into())
             .await
         {

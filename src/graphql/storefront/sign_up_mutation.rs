@@ -31,7 +31,7 @@ impl SignUpMutation {
         let client_ip = ctx
             .data_opt::<super::RequestContext>()
             .and_then(|r| r.client_ip);
-        match accounts.sign_up(sign_up, client_ip).await {
+        match accounts.sign_ups().sign_up(sign_up, client_ip).await {
             Ok(customer) => Ok(Some(CustomerCreatePayload::new(
                 Some(Customer(customer)),
                 UserErrors::default(),
