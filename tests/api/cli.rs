@@ -501,3 +501,26 @@ async fn shops_are_created_listed_and_given_tokens_from_the_command_line() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_banner_names_only_what_is_served() {
+    let development = Cli::new().await;
+    let server = development.serve(&[], true);
+    assert!(server.graphiql.is_some());
+    let production = Cli::new().await;
+    let server = production.serve(
+        &[
+            ("STOREFRONT_ENVIRONMENT", "production"),
+            (
+                "STOREFRONT_SECRET_KEY",
+                "a-production-secret-key-0123456789abcdef",
+            ),
+        ],
+        true,
+    );
+    // Listening, then the token: no GraphiQL line, and no GraphiQL page.
+    assert_eq!(server.graphiql, None);
+    assert!(server.token.is_some());
+    let page = crate::support::socket::get(&server.address, "/graphql");
+    assert!(page.starts_with("HTTP/1.1 404"), "{page}");
+}

@@ -119,6 +119,15 @@ impl Installation {
     }
 }
 
+/// The value a command was given for an environment variable, if it was set on it.
+fn command_env(command: &Command, name: &str) -> Option<String> {
+    command
+        .get_envs()
+        .find(|(key, _)| *key == name)
+        .and_then(|(_, value)| value)
+        .map(|value| value.to_string_lossy().into_owned())
+}
+
 /// The stdout of a command that must have succeeded.
 pub fn stdout(output: &Output) -> String {
     assert!(
@@ -179,6 +188,8 @@ impl Drop for Process {
 pub struct Server {
     /// `127.0.0.1:PORT`.
     pub address: String,
+    /// The GraphiQL line of the banner (none in production).
+    pub graphiql: Option<String>,
     pub token: Option<String>,
     logs: Option<JoinHandle<String>>,
     process: Process,
@@ -219,11 +230,17 @@ impl Server {
                 break address.to_owned();
             }
         };
-        let graphiql = next_line();
-        assert!(
-            graphiql.starts_with(GRAPHIQL) && graphiql.ends_with("/graphql"),
-            "{graphiql}"
-        );
+        // Production serves no GraphiQL, and its banner does not name it.
+        let production =
+            command_env(&command, "STOREFRONT_ENVIRONMENT").as_deref() == Some("production");
+        let graphiql = (!production).then(|| {
+            let line = next_line();
+            assert!(
+                line.starts_with(GRAPHIQL) && line.ends_with("/graphql"),
+                "{line}"
+            );
+            line
+        });
         let token = first_start.then(|| {
             let line = next_line();
             line.strip_prefix(FIRST_TOKEN)
@@ -232,6 +249,7 @@ impl Server {
         });
         Self {
             address,
+            graphiql,
             token,
             logs,
             process,
