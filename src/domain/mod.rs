@@ -10,6 +10,7 @@ pub mod ids;
 pub mod mailing_address;
 pub mod multipass;
 pub mod names;
+pub mod order;
 pub mod outbox;
 pub mod pagination;
 pub mod password;
@@ -17,6 +18,7 @@ pub mod password_hash;
 pub mod phone;
 pub mod problem;
 pub mod shop;
+pub mod shopify_webhook;
 pub mod storefront_token;
 
 #[cfg(test)]
