@@ -1,7 +1,10 @@
-//! Id node leases: each process that makes ids holds one of 256 node numbers, and its ids carry
+//! Id node leases: each process that makes ids holds one of 64 node numbers, and its ids carry
 //! that number, so that processes sharing the database never make the same id. A row is a lease:
 //! `holder` (a random uuid of the lease; NULL once released) and the last heartbeat, in seconds.
 //! A node number is free when it has no row, its row is released, or its heartbeat is too old.
+//!
+//! The one table without a shop, on purpose: a lease belongs to a process, which serves every
+//! shop, and ids are unique across the whole database, not per shop.
 
 use sea_orm_migration::prelude::*;
 

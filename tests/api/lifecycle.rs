@@ -77,6 +77,12 @@ fn parts(url: &str) -> (String, String) {
     (format!("gid://shopify/Customer/{id}"), token)
 }
 
+/// `customerResetByUrl` with `url` and a new password: the whole answer.
+async fn reset_by_url(app: &TestApp, url: &str, password: &str) -> Value {
+    app.graphql(RESET_BY_URL, json!({ "url": url, "password": password }))
+        .await
+}
+
 async fn recover(app: &TestApp, email: &str) -> Value {
     app.graphql(RECOVER, json!({ "email": email })).await
 }
@@ -215,12 +221,7 @@ async fn a_forgotten_password_is_reset_from_the_email_and_old_sessions_end() {
     assert!(message.contains("Subject: Reset your Example Shop password"));
     let url = link(message, "reset");
 
-    let reset = app
-        .graphql(
-            RESET_BY_URL,
-            json!({ "url": url, "password": "a-new-password-1" }),
-        )
-        .await;
+    let reset = reset_by_url(&app, &url, "a-new-password-1").await;
     let payload = &reset["data"]["customerResetByUrl"];
     assert_eq!(payload["customerUserErrors"], json!([]), "{reset}");
     assert_eq!(payload["customer"]["email"], "forgetful@example.com");
@@ -239,12 +240,7 @@ async fn a_forgotten_password_is_reset_from_the_email_and_old_sessions_end() {
     assert!(login["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object());
 
     // Used once: the same URL is now unknown, with Shopify's top-level NOT_FOUND.
-    let reuse = app
-        .graphql(
-            RESET_BY_URL,
-            json!({ "url": url, "password": "a-new-password-2" }),
-        )
-        .await;
+    let reuse = reset_by_url(&app, &url, "a-new-password-2").await;
     assert_eq!(reuse["data"], json!({ "customerResetByUrl": null }));
     assert_eq!(reuse["errors"][0]["message"], "Unidentified customer");
     assert_eq!(reuse["errors"][0]["extensions"]["code"], "NOT_FOUND");
@@ -360,12 +356,7 @@ async fn a_newer_token_a_password_change_and_time_each_end_a_reset_link() {
     recover(&app, "links@example.com").await;
     let second = link(&smtp.wait_for(2).await[1], "reset");
     assert_ne!(first, second);
-    let superseded = app
-        .graphql(
-            RESET_BY_URL,
-            json!({ "url": first, "password": "newer-password-1" }),
-        )
-        .await;
+    let superseded = reset_by_url(&app, &first, "newer-password-1").await;
     assert_eq!(
         superseded["errors"][0]["extensions"]["code"], "NOT_FOUND",
         "a newer link replaced it"
@@ -377,12 +368,7 @@ async fn a_newer_token_a_password_change_and_time_each_end_a_reset_link() {
         json!({ "t": session }),
     )
     .await;
-    let after_change = app
-        .graphql(
-            RESET_BY_URL,
-            json!({ "url": second, "password": "newer-password-2" }),
-        )
-        .await;
+    let after_change = reset_by_url(&app, &second, "newer-password-2").await;
     assert_eq!(after_change["errors"][0]["extensions"]["code"], "NOT_FOUND");
 
     // Expiry.
@@ -397,12 +383,7 @@ async fn a_newer_token_a_password_change_and_time_each_end_a_reset_link() {
         .find(|url| *url != first && *url != second)
         .expect("a third reset link");
     tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
-    let expired = app
-        .graphql(
-            RESET_BY_URL,
-            json!({ "url": third, "password": "newer-password-3" }),
-        )
-        .await;
+    let expired = reset_by_url(&app, &third, "newer-password-3").await;
     assert_eq!(expired["errors"][0]["extensions"]["code"], "NOT_FOUND");
     let login = app.login("links@example.com", "changed-password-1").await;
     assert!(login["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_object());
@@ -472,12 +453,7 @@ async fn mail_committed_before_a_stop_is_sent_after_the_restart() {
     // Started again on the same database: the sender finds the message and delivers it.
     app.restart_with(|_| {}).await;
     let url = link(&smtp.wait_for(1).await[0], "reset");
-    let reset = app
-        .graphql(
-            RESET_BY_URL,
-            json!({ "url": url, "password": "survived-a-restart-1" }),
-        )
-        .await;
+    let reset = reset_by_url(&app, &url, "survived-a-restart-1").await;
     assert!(
         reset["data"]["customerResetByUrl"]["customerAccessToken"].is_object(),
         "{reset}"
@@ -504,12 +480,7 @@ async fn without_smtp_messages_are_written_as_eml_files() {
     assert_eq!(found[0].extension().and_then(|e| e.to_str()), Some("eml"));
     let message = std::fs::read_to_string(&found[0]).expect("read");
     let url = link(&message, "reset");
-    let reset = app
-        .graphql(
-            RESET_BY_URL,
-            json!({ "url": url, "password": "from-a-file-1" }),
-        )
-        .await;
+    let reset = reset_by_url(&app, &url, "from-a-file-1").await;
     assert!(reset["data"]["customerResetByUrl"]["customerAccessToken"].is_object());
 }
 
@@ -517,16 +488,9 @@ async fn without_smtp_messages_are_written_as_eml_files() {
 async fn recover_is_throttled_per_client_ip() {
     use axum::body::Body;
     use axum::http::Request;
-    use storefront::domain::storefront_token::TokenKind;
 
     let app = TestApp::spawn_with(|config| config.throttle.recover_per_ip = 3).await;
-    let private = app
-        .app
-        .shop()
-        .storefront_tokens()
-        .create_storefront_token(TokenKind::Private, "server")
-        .await
-        .expect("token");
+    let private = app.private_token().await;
     let send = |header: (&'static str, String), ip: &'static str| {
         let body = json!({ "query": RECOVER, "variables": { "email": "someone@example.com" } })
             .to_string();
@@ -652,12 +616,7 @@ async fn strict_sign_up_answers_a_taken_email_like_a_free_one_and_emails_the_own
     );
     assert!(message.contains("owner@example.com"), "{message}");
     let url = link(message, "reset");
-    let reset = app
-        .graphql(
-            RESET_BY_URL,
-            json!({ "url": url, "password": "a-brand-new-secret-9" }),
-        )
-        .await;
+    let reset = reset_by_url(&app, &url, "a-brand-new-secret-9").await;
     assert_eq!(
         reset["data"]["customerResetByUrl"]["customer"]["email"], "owner@example.com",
         "{reset}"
@@ -777,12 +736,7 @@ async fn a_password_changed_by_reset_by_update_or_by_activation_is_announced_by_
         with_subject(&messages, "Reset your Example Shop password")[0],
         "reset",
     );
-    let reset = app
-        .graphql(
-            RESET_BY_URL,
-            json!({ "url": url, "password": "a-changed-password-2" }),
-        )
-        .await;
+    let reset = reset_by_url(&app, &url, "a-changed-password-2").await;
     assert!(reset["data"]["customerResetByUrl"]["customerAccessToken"].is_object());
     let messages = smtp.wait_for(3).await;
     assert_eq!(with_subject(&messages, notice).len(), 2);
@@ -946,12 +900,7 @@ async fn a_given_up_message_drops_its_link_and_a_retry_sends_a_new_one_that_work
         Some(1)
     );
     let url = link(&smtp.wait_for(1).await[0], "reset");
-    let reset = app
-        .graphql(
-            RESET_BY_URL,
-            json!({ "url": url, "password": "after-a-retry-1" }),
-        )
-        .await;
+    let reset = reset_by_url(&app, &url, "after-a-retry-1").await;
     assert!(
         reset["data"]["customerResetByUrl"]["customerAccessToken"].is_object(),
         "{reset}"

@@ -9,7 +9,6 @@ use axum::body::Body;
 use axum::http::Request;
 use serde_json::{Value, json};
 use storefront::domain::password_hash::HashParams;
-use storefront::domain::storefront_token::TokenKind;
 
 use crate::support::{API_PATH, LOGIN, PASSWORD, TestApp};
 
@@ -116,13 +115,7 @@ async fn throttled_attempts_never_reach_argon2() {
 #[tokio::test]
 async fn spraying_many_accounts_from_one_ip_is_throttled() {
     let app = TestApp::spawn_with(|config| config.throttle.login_failures_per_ip = 3).await;
-    let private = app
-        .app
-        .shop()
-        .storefront_tokens()
-        .create_storefront_token(TokenKind::Private, "server")
-        .await
-        .expect("token");
+    let private = app.private_token().await;
     let login_from = |email: String, ip: &'static str| {
         let body = json!({ "query": LOGIN, "variables": { "input": { "email": email, "password": "Summer2026!" } } }).to_string();
         app.request(

@@ -6,7 +6,6 @@ use axum::body::Body;
 use axum::http::Request;
 use serde_json::{Value, json};
 use storefront::domain::multipass::{MultipassKeys, encode};
-use storefront::domain::storefront_token::TokenKind;
 
 use crate::multipass_interop::multipassify;
 use crate::support::{API_PATH, TestApp, now};
@@ -149,13 +148,7 @@ async fn without_a_secret_multipass_is_refused() {
 #[tokio::test]
 async fn remote_ip_binds_the_token_to_the_buyer() {
     let app = app().await;
-    let private = app
-        .app
-        .shop()
-        .storefront_tokens()
-        .create_storefront_token(TokenKind::Private, "server")
-        .await
-        .expect("token");
+    let private = app.private_token().await;
     let send = |header: (&'static str, String), ip: &'static str, token: String| {
         let body =
             json!({ "query": SIGN_IN, "variables": { "multipassToken": token } }).to_string();

@@ -14,6 +14,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::support::socket::url_escape;
 use crate::support::{API_PATH, RawResponse, TestApp};
 
 /// An ordinary depth, then depths past the limit: 500 overflowed the stack of an unoptimized
@@ -66,15 +67,6 @@ async fn get(app: &TestApp, query_string: &str) -> RawResponse {
             .expect("request"),
     )
     .await
-}
-
-fn url_escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn first_message(response: &RawResponse) -> String {

@@ -7,6 +7,7 @@ use axum::http::Request;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::support::socket::url_escape;
 use crate::support::{READ, TestApp};
 
 fn sha256(text: &str) -> String {
@@ -113,13 +114,4 @@ async fn a_persisted_document_is_checked_like_a_sent_one() {
         )
         .await;
     assert_eq!(get.status, 405, "{:?}", get.json());
-}
-
-fn url_escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -41,30 +41,6 @@ pub async fn other_shop(app: &TestApp, handle: &str, multipass: Option<&str>) ->
     OtherShop { token }
 }
 
-/// Runs a document with another storefront token than the default shop's.
-pub async fn call(app: &TestApp, storefront_token: &str, query: &str, variables: Value) -> Value {
-    use axum::body::Body;
-    use axum::http::Request;
-    let response = app
-        .request(
-            Request::post(crate::support::API_PATH)
-                .header("content-type", "application/json")
-                .header("X-Shopify-Storefront-Access-Token", storefront_token)
-                .body(Body::from(
-                    json!({ "query": query, "variables": variables }).to_string(),
-                ))
-                .expect("request"),
-        )
-        .await;
-    assert_eq!(
-        response.status,
-        axum::http::StatusCode::OK,
-        "{}",
-        response.body
-    );
-    response.json()
-}
-
 fn access_token(login: &Value) -> Option<String> {
     login["data"]["customerAccessTokenCreate"]["customerAccessToken"]["accessToken"]
         .as_str()
@@ -72,8 +48,7 @@ fn access_token(login: &Value) -> Option<String> {
 }
 
 async fn sign_up(app: &TestApp, storefront: &str, email: &str, password: &str) -> Value {
-    call(
-        app,
+    app.graphql_as(
         storefront,
         CREATE,
         json!({ "input": { "email": email, "password": password, "firstName": "Twin" } }),
@@ -82,8 +57,7 @@ async fn sign_up(app: &TestApp, storefront: &str, email: &str, password: &str) -
 }
 
 async fn login(app: &TestApp, storefront: &str, email: &str, password: &str) -> Value {
-    call(
-        app,
+    app.graphql_as(
         storefront,
         LOGIN,
         json!({ "input": { "email": email, "password": password } }),
@@ -130,7 +104,8 @@ async fn one_email_signs_up_in_two_shops_with_separate_passwords_and_sessions() 
     let read = |storefront: String, session: String| {
         let app = &app;
         async move {
-            call(app, &storefront, READ, json!({ "token": session })).await["data"]["customer"]
+            app.graphql_as(&storefront, READ, json!({ "token": session }))
+                .await["data"]["customer"]
                 .clone()
         }
     };
@@ -158,9 +133,7 @@ async fn a_reset_in_one_shop_leaves_the_same_email_in_another_untouched() {
     let email = "reset-twin@example.com";
     sign_up(&app, &app.token, email, "first-shop-password-1").await;
     sign_up(&app, &b.token, email, "second-shop-password-2").await;
-    call(
-        &app,
-        &app.token,
+    app.graphql_as(&app.token,
         "mutation($email: String!) { customerRecover(email: $email) { customerUserErrors { code } } }",
         json!({ "email": email }),
     )
@@ -173,24 +146,24 @@ async fn a_reset_in_one_shop_leaves_the_same_email_in_another_untouched() {
     let url = link(message, "reset");
     let reset = "mutation($url: URL!, $password: String!) { customerResetByUrl(resetUrl: $url, password: $password) { customer { email } } }";
     // A's link in B: unknown there.
-    let in_b = call(
-        &app,
-        &b.token,
-        reset,
-        json!({ "url": url, "password": "reset-password-3" }),
-    )
-    .await;
+    let in_b = app
+        .graphql_as(
+            &b.token,
+            reset,
+            json!({ "url": url, "password": "reset-password-3" }),
+        )
+        .await;
     assert_eq!(
         in_b["errors"][0]["extensions"]["code"], "NOT_FOUND",
         "{in_b}"
     );
-    let in_a = call(
-        &app,
-        &app.token,
-        reset,
-        json!({ "url": url, "password": "reset-password-3" }),
-    )
-    .await;
+    let in_a = app
+        .graphql_as(
+            &app.token,
+            reset,
+            json!({ "url": url, "password": "reset-password-3" }),
+        )
+        .await;
     assert_eq!(
         in_a["data"]["customerResetByUrl"]["customer"]["email"],
         email
@@ -249,15 +222,33 @@ async fn multipass_uses_the_shop_s_own_secret() {
     };
     // Each shop's token is refused by the other (before it could be used up there).
     assert_eq!(
-        token_of(&call(&app, &b.token, sign_in, json!({ "t": for_a })).await),
+        token_of(
+            &app.graphql_as(&b.token, sign_in, json!({ "t": for_a }))
+                .await
+        ),
         None
     );
     assert_eq!(
-        token_of(&call(&app, &app.token, sign_in, json!({ "t": for_b })).await),
+        token_of(
+            &app.graphql_as(&app.token, sign_in, json!({ "t": for_b }))
+                .await
+        ),
         None
     );
-    assert!(token_of(&call(&app, &app.token, sign_in, json!({ "t": for_a })).await).is_some());
-    assert!(token_of(&call(&app, &b.token, sign_in, json!({ "t": for_b })).await).is_some());
+    assert!(
+        token_of(
+            &app.graphql_as(&app.token, sign_in, json!({ "t": for_a }))
+                .await
+        )
+        .is_some()
+    );
+    assert!(
+        token_of(
+            &app.graphql_as(&b.token, sign_in, json!({ "t": for_b }))
+                .await
+        )
+        .is_some()
+    );
 }
 
 /// What shop A hands out, to try in shop B.
@@ -364,32 +355,32 @@ async fn ten_thousand_attempts_with_one_shop_s_material_in_another_all_fail() {
         async move {
             let pick = |list: &Vec<String>| list[i / 10 % list.len()].clone();
             let (kind, body) = match i % 10 {
-                0 => ("customer token", call(app, &b_token, READ, json!({ "token": pick(&material.sessions) })).await),
-                1 => ("renew", call(app, &b_token, RENEW, json!({ "token": pick(&material.sessions) })).await),
-                2 => ("address", call(app, &b_token,
+                0 => ("customer token", app.graphql_as(&b_token, READ, json!({ "token": pick(&material.sessions) })).await),
+                1 => ("renew", app.graphql_as(&b_token, RENEW, json!({ "token": pick(&material.sessions) })).await),
+                2 => ("address", app.graphql_as(&b_token,
                     "mutation($t: String!, $id: ID!) { customerAddressDelete(customerAccessToken: $t, id: $id) { deletedCustomerAddressId customerUserErrors { code } } }",
                     json!({ "t": pick(&material.sessions), "id": pick(&material.address_gids) })).await),
-                3 => ("node", call(app, &b_token,
+                3 => ("node", app.graphql_as(&b_token,
                     "query($id: ID!, $t: String!) @inContext(buyer: {customerAccessToken: $t}) { node(id: $id) { id } }",
                     json!({ "id": pick(&material.address_gids), "t": pick(&material.sessions) })).await),
-                4 => ("reset url", call(app, &b_token,
+                4 => ("reset url", app.graphql_as(&b_token,
                     "mutation($u: URL!) { customerResetByUrl(resetUrl: $u, password: \"cross-shop-pass-1\") { customer { id } customerAccessToken { accessToken } } }",
                     json!({ "u": pick(&material.reset_urls) })).await),
                 5 => {
                     let url = pick(&material.reset_urls);
                     let token = url.rsplit('/').next().unwrap_or_default().to_owned();
-                    ("reset id and token", call(app, &b_token,
+                    ("reset id and token", app.graphql_as(&b_token,
                         "mutation($id: ID!, $token: String!) { customerReset(id: $id, input: {resetToken: $token, password: \"cross-shop-pass-1\"}) { customer { id } customerAccessToken { accessToken } } }",
                         json!({ "id": pick(&material.customer_gids), "token": token })).await)
                 }
-                6 => ("activation url", call(app, &b_token,
+                6 => ("activation url", app.graphql_as(&b_token,
                     "mutation($u: URL!) { customerActivateByUrl(activationUrl: $u, password: \"cross-shop-pass-1\") { customer { id } customerAccessToken { accessToken } } }",
                     json!({ "u": pick(&material.activation_urls) })).await),
-                7 => ("multipass", call(app, &b_token,
+                7 => ("multipass", app.graphql_as(&b_token,
                     "mutation($t: String!) { customerAccessTokenCreateWithMultipass(multipassToken: $t) { customerAccessToken { accessToken } } }",
                     json!({ "t": pick(&material.multipass_tokens) })).await),
                 8 => ("email and password", login(app, &b_token, &pick(&material.emails), PASSWORD).await),
-                _ => ("customer update", call(app, &b_token,
+                _ => ("customer update", app.graphql_as(&b_token,
                     "mutation($t: String!) { customerUpdate(customerAccessToken: $t, customer: {firstName: \"Mallory\"}) { customer { id } } }",
                     json!({ "t": pick(&material.sessions) })).await),
             };

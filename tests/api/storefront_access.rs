@@ -4,7 +4,6 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
-use storefront::domain::storefront_token::TokenKind;
 
 use crate::support::{API_PATH, CREATE, PASSWORD, READ, TestApp};
 
@@ -87,13 +86,7 @@ async fn an_unknown_storefront_token_is_access_denied() {
 #[tokio::test]
 async fn private_tokens_work_in_the_private_header_only() {
     let app = TestApp::spawn().await;
-    let private = app
-        .app
-        .shop()
-        .storefront_tokens()
-        .create_storefront_token(TokenKind::Private, "server")
-        .await
-        .expect("token");
+    let private = app.private_token().await;
     let ok = send(
         &app,
         Some(("Shopify-Storefront-Private-Token", &private)),

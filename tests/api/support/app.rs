@@ -162,22 +162,49 @@ impl TestApp {
 
     /// POSTs a JSON body to the Shopify path with the public token.
     pub async fn post_json(&self, body: &Value) -> RawResponse {
+        self.post_json_as(&self.token, body).await
+    }
+
+    /// POSTs a JSON body to the Shopify path with another public storefront token (another
+    /// shop's, say).
+    pub async fn post_json_as(&self, storefront_token: &str, body: &Value) -> RawResponse {
         self.request(
             Request::post(API_PATH)
                 .header("content-type", "application/json")
-                .header("X-Shopify-Storefront-Access-Token", &self.token)
+                .header("X-Shopify-Storefront-Access-Token", storefront_token)
                 .body(Body::from(body.to_string()))
                 .expect("request"),
         )
         .await
     }
 
+    /// A new private storefront token of the default shop (for the server-side headers).
+    pub async fn private_token(&self) -> String {
+        self.app
+            .shop()
+            .storefront_tokens()
+            .create_storefront_token(
+                storefront::domain::storefront_token::TokenKind::Private,
+                "server",
+            )
+            .await
+            .expect("a private token")
+    }
+
     /// Runs a GraphQL document; the answer must be HTTP 200 JSON. The `extensions.cost` every
     /// answer carries is checked (a non-negative number) and taken off, so that tests compare
     /// `data` and `errors` (the cost has tests of its own, in `limits`).
     pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        self.graphql_as(&self.token, query, variables).await
+    }
+
+    /// `graphql` with another public storefront token.
+    pub async fn graphql_as(&self, storefront_token: &str, query: &str, variables: Value) -> Value {
         let response = self
-            .post_json(&json!({ "query": query, "variables": variables }))
+            .post_json_as(
+                storefront_token,
+                &json!({ "query": query, "variables": variables }),
+            )
             .await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.body);
         let mut body = response.json();

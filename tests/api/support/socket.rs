@@ -193,3 +193,13 @@ impl Drop for Loopback {
         }
     }
 }
+
+/// `text` percent-encoded for a query string (every byte but unreserved ASCII).
+pub fn url_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
