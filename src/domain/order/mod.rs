@@ -9,17 +9,19 @@
 mod convert;
 mod money;
 mod raw;
+mod stored;
 #[cfg(test)]
 mod tests;
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde::de::{self, IgnoredAny, SeqAccess, Visitor};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub use money::*;
+pub use stored::*;
 
 /// The largest order body accepted. Shopify's own orders are a few kB per line item (a line item
 /// with tax lines, allocations and `*_set` pairs is about 2 kB), so 5 MiB holds the largest order
@@ -40,7 +42,7 @@ pub const MAX_OTHER_ITEMS: usize = 1_000;
 // ---------------------------------------------------------------------------------------------
 
 /// REST `financial_status`, named as Storefront's `OrderFinancialStatus`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum FinancialStatus {
     Authorized,
     Paid,
@@ -53,7 +55,7 @@ pub enum FinancialStatus {
 
 /// REST `fulfillment_status` (`null`, `partial`, `fulfilled`, `restocked`), named as Storefront's
 /// `OrderFulfillmentStatus`. REST `null` means nothing is fulfilled yet: `Unfulfilled`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum FulfillmentStatus {
     Fulfilled,
     PartiallyFulfilled,
@@ -62,7 +64,7 @@ pub enum FulfillmentStatus {
 }
 
 /// REST `cancel_reason`, named as Storefront's `OrderCancelReason`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum CancelReason {
     Customer,
     Declined,
@@ -73,7 +75,7 @@ pub enum CancelReason {
 }
 
 /// REST `discount_applications[].type`: which Storefront `DiscountApplication` implementer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum DiscountApplicationKind {
     Automatic,
     DiscountCode,
@@ -81,28 +83,28 @@ pub enum DiscountApplicationKind {
     Script,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum AllocationMethod {
     Across,
     Each,
     One,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum TargetSelection {
     All,
     Entitled,
     Explicit,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum TargetType {
     LineItem,
     ShippingLine,
 }
 
 /// Storefront's `PricingValue`: REST `value` read according to `value_type`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub enum PricingValue {
     /// `percentage`: `10.0` means ten percent. Kept exact; the GraphQL `Float` is made at the edge.
     Percentage(Decimal),
@@ -111,7 +113,7 @@ pub enum PricingValue {
 }
 
 /// REST fulfillment `status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum FulfillmentState {
     Pending,
     Open,
@@ -122,14 +124,14 @@ pub enum FulfillmentState {
 }
 
 /// Storefront's `Attribute`: REST `note_attributes[]` and line-item `properties[]` (`name` → `key`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Attribute {
     pub key: String,
     pub value: Option<String>,
 }
 
 /// The order's customer as the webhook names it; linking to an account is decided elsewhere.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct OrderCustomer {
     pub id: u64,
     pub email: Option<String>,
@@ -139,7 +141,7 @@ pub struct OrderCustomer {
 }
 
 /// A REST order address: the fields Storefront's `MailingAddress` has.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct OrderAddress {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -159,7 +161,29 @@ pub struct OrderAddress {
     pub longitude: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl OrderAddress {
+    /// The address as Storefront's `MailingAddress` shows it (coordinates as floats there).
+    pub fn to_fields(&self) -> crate::domain::mailing_address::AddressFields {
+        crate::domain::mailing_address::AddressFields {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            company: self.company.clone(),
+            address1: self.address1.clone(),
+            address2: self.address2.clone(),
+            city: self.city.clone(),
+            province: self.province.clone(),
+            province_code: self.province_code.clone(),
+            country: self.country.clone(),
+            country_code: self.country_code.clone(),
+            zip: self.zip.clone(),
+            phone: self.phone.clone(),
+            latitude: self.latitude.map(Decimal::to_f64),
+            longitude: self.longitude.map(Decimal::to_f64),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DiscountApplication {
     pub kind: DiscountApplicationKind,
     pub value: PricingValue,
@@ -172,7 +196,7 @@ pub struct DiscountApplication {
 }
 
 /// REST `discount_codes[]`: the codes entered at checkout.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DiscountCode {
     pub code: String,
     pub amount: Option<Money>,
@@ -181,14 +205,14 @@ pub struct DiscountCode {
 }
 
 /// Part of a discount application's amount given to one line item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DiscountAllocation {
     pub amount: Money,
     /// Index into [`Order::discount_applications`]; checked to be in range.
     pub discount_application_index: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LineItem {
     pub id: u64,
     pub title: String,
@@ -212,7 +236,7 @@ pub struct LineItem {
     pub attributes: Vec<Attribute>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ShippingLine {
     pub id: Option<u64>,
     pub title: Option<String>,
@@ -221,17 +245,18 @@ pub struct ShippingLine {
     pub discounted_price: Option<Money>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FulfillmentLineItem {
     /// The order line item's id; checked to be one of the order's.
     pub line_item_id: u64,
     pub quantity: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Fulfillment {
     pub id: u64,
     pub status: Option<FulfillmentState>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub created_at: Option<OffsetDateTime>,
     pub tracking_company: Option<String>,
     /// `tracking_numbers`, or the single `tracking_number` when only that is sent.
@@ -244,7 +269,7 @@ pub struct Fulfillment {
 /// An order as the read model keeps it. Money totals are in the shop currency ([`Order::currency`]),
 /// taken from the plain REST string (`total_price`) or, when only the pair is sent, from its
 /// `shop_money` (`total_price_set`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Order {
     pub id: u64,
     pub admin_graphql_api_id: Option<String>,
@@ -256,12 +281,17 @@ pub struct Order {
     pub phone: Option<String>,
     pub customer: Option<OrderCustomer>,
     pub customer_locale: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     /// Falls back to `created_at` when absent: Shopify sets it to the creation time unless the
     /// order was imported with an earlier date, and Storefront's `processedAt` is non-null.
+    #[serde(with = "time::serde::rfc3339")]
     pub processed_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub updated_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub cancelled_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub closed_at: Option<OffsetDateTime>,
     pub cancel_reason: Option<CancelReason>,
     pub financial_status: Option<FinancialStatus>,

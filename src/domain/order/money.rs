@@ -151,6 +151,38 @@ impl Decimal {
     }
 }
 
+impl Decimal {
+    /// The nearest `f64`, for GraphQL `Float` fields (a percentage) only: never for money.
+    pub fn to_f64(self) -> f64 {
+        self.to_shopify_string().parse().unwrap_or(0.0)
+    }
+
+    /// The value in millionths, saturating: a sort key that orders every price correctly (prices
+    /// have at most a few fractional digits and far fewer than 12 integer digits).
+    pub fn sort_key(self) -> i64 {
+        let micros = if self.scale <= 6 {
+            self.units.saturating_mul(pow10(6 - self.scale))
+        } else {
+            self.units / pow10(self.scale - 6)
+        };
+        i64::try_from(micros).unwrap_or(if micros < 0 { i64::MIN } else { i64::MAX })
+    }
+}
+
+/// Stored as its Shopify text, which parses back to the same value.
+impl serde::Serialize for Decimal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_shopify_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Decimal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Decimal::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_shopify_string())
@@ -175,8 +207,22 @@ impl PartialOrd for Decimal {
 
 /// An ISO 4217 currency code as Shopify writes it (three capital letters, `CAD`). Membership in
 /// Shopify's `CurrencyCode` enum is the GraphQL layer's concern.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct CurrencyCode(String);
+
+impl TryFrom<String> for CurrencyCode {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        CurrencyCode::parse(&text).ok_or_else(|| format!("{text:?} is not a currency code"))
+    }
+}
+
+impl From<CurrencyCode> for String {
+    fn from(code: CurrencyCode) -> String {
+        code.0
+    }
+}
 
 impl CurrencyCode {
     pub fn parse(text: &str) -> Option<Self> {
@@ -190,7 +236,7 @@ impl CurrencyCode {
 }
 
 /// `MoneyV2`: an exact amount in a currency.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Money {
     pub amount: Decimal,
     pub currency: CurrencyCode,
