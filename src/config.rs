@@ -73,6 +73,9 @@ pub struct Housekeeping {
     pub throttle_counter_retention_seconds: i64,
     /// Sent messages (only their metadata is kept) are forgotten after this long.
     pub sent_mail_retention_seconds: i64,
+    /// The ids of applied Shopify webhook events are kept this long, to recognise a repeated
+    /// delivery. Shopify retries a failed delivery for 48 hours; a week leaves room.
+    pub shopify_webhook_event_retention_seconds: i64,
 }
 
 impl Default for Housekeeping {
@@ -81,6 +84,7 @@ impl Default for Housekeeping {
             interval_seconds: 60 * 60,
             throttle_counter_retention_seconds: 24 * 60 * 60,
             sent_mail_retention_seconds: 30 * 24 * 60 * 60,
+            shopify_webhook_event_retention_seconds: 7 * 24 * 60 * 60,
         }
     }
 }
@@ -90,6 +94,7 @@ impl Housekeeping {
         crate::accounts::Retention {
             throttle_counters_seconds: self.throttle_counter_retention_seconds,
             sent_mail_seconds: self.sent_mail_retention_seconds,
+            shopify_webhook_events_seconds: self.shopify_webhook_event_retention_seconds,
         }
     }
 }
@@ -244,6 +249,15 @@ pub struct ShopConfig {
     /// The shop's public address, used in activation and reset links
     /// (`https://{domain}/account/reset/{id}/{token}`).
     pub domain: String,
+    /// Verifies the order webhooks Shopify sends to `/webhooks/shopify/default/orders`
+    /// (`STOREFRONT_SHOP__SHOPIFY_WEBHOOK_SECRET`). Unset keeps what `storefront shops update`
+    /// stored.
+    #[serde(skip_serializing)]
+    pub shopify_webhook_secret: Option<SecretString>,
+    /// The link of an order that did not bring its own status URL; `{domain}`, `{id}`,
+    /// `{number}` and `{key}` are replaced. Unset keeps what `storefront shops update` stored
+    /// (by default `https://{domain}/account/orders/{id}?key={key}`).
+    pub order_url_template: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -367,6 +381,8 @@ impl Default for ShopConfig {
             id: 1,
             name: "My Store".to_owned(),
             domain: "localhost:3000".to_owned(),
+            shopify_webhook_secret: None,
+            order_url_template: None,
         }
     }
 }
@@ -517,6 +533,11 @@ impl Config {
         }
         if self.housekeeping.sent_mail_retention_seconds < 0 {
             return invalid("housekeeping.sent_mail_retention_seconds cannot be negative");
+        }
+        if self.housekeeping.shopify_webhook_event_retention_seconds < 2 * 24 * 60 * 60 {
+            return invalid(
+                "housekeeping.shopify_webhook_event_retention_seconds must cover Shopify's 48 hours of retries (at least 172800)",
+            );
         }
         Ok(())
     }

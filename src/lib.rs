@@ -121,6 +121,8 @@ pub async fn default_shop(
             domain: config.shop.domain.clone(),
             password_policy: config.password_policy(),
             multipass_secret: config.multipass_secret.clone(),
+            shopify_webhook_secret: config.shop.shopify_webhook_secret.clone(),
+            order_url_template: config.shop.order_url_template.clone(),
         })
         .await
         .map_err(|err| StartupError::Shop(err.to_string()))
@@ -231,6 +233,7 @@ impl App {
                         multipass_uses = purged.multipass_uses,
                         throttle_counters = purged.throttle_counters,
                         sent_mail = purged.sent_mail,
+                        shopify_webhook_events = purged.shopify_webhook_events,
                         "housekeeping purged what is no longer needed"
                     ),
                     Err(err) => tracing::warn!(error = %err, "housekeeping failed"),

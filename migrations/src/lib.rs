@@ -10,6 +10,7 @@ mod m20261122_000001_create_customer_addresses;
 mod m20261122_000002_create_account_lifecycle;
 mod m20261130_000001_shops_everywhere;
 mod m20261130_000002_create_id_nodes;
+mod m20261201_000001_create_orders;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_account_lifecycle::Migration),
             Box::new(m20261130_000001_shops_everywhere::Migration),
             Box::new(m20261130_000002_create_id_nodes::Migration),
+            Box::new(m20261201_000001_create_orders::Migration),
         ]
     }
 }

@@ -1,9 +1,9 @@
 //! Housekeeping that keeps the database bounded, across every shop: expired customer tokens,
 //! Multipass replay records that can no longer be replayed, throttle counters that stopped
-//! counting, and sent mail. Each purge is one indexed DELETE.
+//! counting, sent mail and the ids of old Shopify webhook events. Each purge is one indexed DELETE.
 
 use super::{AccountError, Accounts, now};
-use crate::store::{access_tokens, guards, outbox};
+use crate::store::{access_tokens, guards, orders, outbox};
 
 /// How long what is no longer needed is kept before the purge removes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +13,8 @@ pub struct Retention {
     pub throttle_counters_seconds: i64,
     /// Sent messages (metadata only by then), for the operator's questions.
     pub sent_mail_seconds: i64,
+    /// Ids of applied Shopify webhook events, to recognise repeated deliveries.
+    pub shopify_webhook_events_seconds: i64,
 }
 
 /// What one purge removed.
@@ -22,11 +24,16 @@ pub struct Purged {
     pub multipass_uses: u64,
     pub throttle_counters: u64,
     pub sent_mail: u64,
+    pub shopify_webhook_events: u64,
 }
 
 impl Purged {
     pub fn total(&self) -> u64 {
-        self.customer_tokens + self.multipass_uses + self.throttle_counters + self.sent_mail
+        self.customer_tokens
+            + self.multipass_uses
+            + self.throttle_counters
+            + self.sent_mail
+            + self.shopify_webhook_events
     }
 }
 
@@ -44,6 +51,11 @@ impl Accounts {
             )
             .await?,
             sent_mail: outbox::purge_sent(&txn, now - retention.sent_mail_seconds).await?,
+            shopify_webhook_events: orders::purge_webhook_events(
+                &txn,
+                now - retention.shopify_webhook_events_seconds,
+            )
+            .await?,
         };
         txn.commit().await?;
         Ok(purged)

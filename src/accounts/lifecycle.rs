@@ -240,6 +240,18 @@ impl AccountLifecycle<'_> {
         {
             return Err(invalid());
         }
+        // The token came by mail to this address: the customer owns it.
+        let proof = match purpose {
+            Purpose::Activate => crate::domain::customer::EmailProof::Activation,
+            Purpose::Reset => crate::domain::customer::EmailProof::Reset,
+        };
+        self.email_proven(
+            &txn,
+            customer.id,
+            &crate::domain::email::normalize(&customer.email),
+            proof,
+        )
+        .await?;
         // A new password ends every earlier session.
         access_tokens::delete_all_for_customer(&txn, self.shop.id, customer.id).await?;
         let issued = self.issue_token(&txn, customer.id).await?;

@@ -17,6 +17,7 @@ mod login_throttle;
 mod mail_jobs;
 mod multipass;
 mod operator;
+mod orders;
 mod profile;
 mod sessions;
 mod shops;
@@ -35,6 +36,7 @@ pub use lifecycle::TokenFailure;
 pub use login_throttle::LoginThrottle;
 pub use mail_jobs::{Delivery, MailContent, MailPurpose};
 pub use operator::{CustomerExport, CustomerSummary};
+pub use orders::{ImportOutcome, ListError, OrderListRequest, OrderPage, WebhookOutcome, WebhookRefusal};
 pub use shops::{DefaultShop, ShopError};
 pub use sign_up::SignUp;
 
@@ -111,6 +113,8 @@ shop_services! {
     CustomerAdmin => customer_admin,
     /// The shop's storefront API tokens (`storefront_access`).
     StorefrontTokens => storefront_tokens,
+    /// The order read model: ingest, linking to accounts, the account page (`orders`).
+    Orders => orders,
 }
 
 impl ShopAccounts {

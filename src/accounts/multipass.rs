@@ -70,6 +70,16 @@ impl MultipassSignIn<'_> {
         .await?;
         self.add_multipass_addresses(&txn, &record, &customer.addresses, now)
             .await?;
+        // The shop vouches for the address it signs in with.
+        if crate::domain::email::normalize(&record.email) == email.key() {
+            self.email_proven(
+                &txn,
+                record.id,
+                &email.key(),
+                crate::domain::customer::EmailProof::Multipass,
+            )
+            .await?;
+        }
         let issued = self.issue_token(&txn, record.id).await?;
         txn.commit().await?;
         tracing::info!(customer_id = record.id, "customer signed in with multipass");

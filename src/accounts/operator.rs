@@ -109,6 +109,7 @@ impl CustomerAdmin<'_> {
     }
 
     /// Erases a customer: the record, addresses, sessions and every message to or about them.
+    /// Their orders stay (the shop's books need them) without what identifies the customer.
     pub async fn delete_customer(&self, key: &str) -> Result<bool, AccountError> {
         let Some(customer) = self.customer_admin().find_customer(key).await? else {
             return Ok(false);
@@ -121,6 +122,7 @@ impl CustomerAdmin<'_> {
             &crate::domain::email::normalize(&customer.email),
         )
         .await?;
+        self.redact_orders(&txn, customer.id).await?;
         let deleted = customers::delete(&txn, self.shop.id, customer.id).await?;
         txn.commit().await?;
         tracing::info!(customer_id = customer.id, "customer erased by the operator");

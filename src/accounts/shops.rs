@@ -20,6 +20,10 @@ pub struct DefaultShop {
     pub domain: String,
     pub password_policy: PasswordPolicy,
     pub multipass_secret: Option<SecretString>,
+    /// `None` keeps the stored secret (set with `storefront shops update default`).
+    pub shopify_webhook_secret: Option<SecretString>,
+    /// `None` keeps the stored template.
+    pub order_url_template: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +62,9 @@ impl Accounts {
     pub async fn sync_default_shop(&self, config: DefaultShop) -> Result<Arc<Shop>, ShopError> {
         shop::validate(&config.name, &config.domain, &config.password_policy)
             .map_err(ShopError::Invalid)?;
+        if let Some(template) = &config.order_url_template {
+            shop::validate_order_url_template(template).map_err(ShopError::Invalid)?;
+        }
         let handle = default_handle()?;
         let now = now();
         let txn = self.inner.db.begin_write().await?;
@@ -70,11 +77,21 @@ impl Accounts {
                         shop.id, config.id
                     )));
                 }
+                let shopify_secret = config
+                    .shopify_webhook_secret
+                    .or_else(|| shop.shopify_webhook_secret.clone());
+                let order_url_template = config
+                    .order_url_template
+                    .or_else(|| shop.order_url_template.clone());
                 let changed = shop.name != config.name
                     || shop.domain != config.domain
                     || shop.password_policy != config.password_policy
-                    || secret_differs(&shop.multipass_secret, &config.multipass_secret);
+                    || secret_differs(&shop.multipass_secret, &config.multipass_secret)
+                    || secret_differs(&shop.shopify_webhook_secret, &shopify_secret)
+                    || shop.order_url_template != order_url_template;
                 if changed {
+                    shop.shopify_webhook_secret = shopify_secret;
+                    shop.order_url_template = order_url_template;
                     shop.name = config.name;
                     shop.domain = config.domain;
                     shop.password_policy = config.password_policy;
@@ -95,6 +112,8 @@ impl Accounts {
                     password_policy: config.password_policy,
                     multipass_secret: config.multipass_secret,
                     webhook_secret: None,
+                    shopify_webhook_secret: config.shopify_webhook_secret,
+                    order_url_template: config.order_url_template,
                     created_at: now,
                     updated_at: now,
                 };
@@ -129,11 +148,16 @@ impl Accounts {
             },
             multipass_secret: settings.multipass_secret.flatten(),
             webhook_secret: settings.webhook_secret.flatten(),
+            shopify_webhook_secret: settings.shopify_webhook_secret.flatten(),
+            order_url_template: settings.order_url_template.flatten(),
             created_at: now,
             updated_at: now,
         };
         shop::validate(&shop.name, &shop.domain, &shop.password_policy)
             .map_err(ShopError::Invalid)?;
+        if let Some(template) = &shop.order_url_template {
+            shop::validate_order_url_template(template).map_err(ShopError::Invalid)?;
+        }
         let txn = self.inner.db.begin_write().await?;
         match shops::insert(&txn, &shop).await {
             Ok(()) => {}
@@ -147,14 +171,15 @@ impl Accounts {
         Ok(Arc::new(shop))
     }
 
-    /// Changes a shop's settings; the default shop is the configuration's to change.
+    /// Changes a shop's settings. The default shop is the configuration's to change, except
+    /// for what the configuration may leave unset: its Shopify webhook secret and order links.
     pub async fn update_shop(
         &self,
         handle: &str,
         settings: ShopSettings,
     ) -> Result<Arc<Shop>, ShopError> {
         let handle = ShopHandle::parse(handle).map_err(ShopError::Invalid)?;
-        if handle.as_str() == DEFAULT_HANDLE {
+        if handle.as_str() == DEFAULT_HANDLE && settings.touches_configured_settings() {
             return Err(ShopError::DefaultIsConfigured);
         }
         let txn = self.inner.db.begin_write().await?;
@@ -182,8 +207,17 @@ impl Accounts {
         if let Some(secret) = settings.webhook_secret {
             shop.webhook_secret = secret;
         }
+        if let Some(secret) = settings.shopify_webhook_secret {
+            shop.shopify_webhook_secret = secret;
+        }
+        if let Some(template) = settings.order_url_template {
+            shop.order_url_template = template;
+        }
         shop::validate(&shop.name, &shop.domain, &shop.password_policy)
             .map_err(ShopError::Invalid)?;
+        if let Some(template) = &shop.order_url_template {
+            shop::validate_order_url_template(template).map_err(ShopError::Invalid)?;
+        }
         shop.updated_at = now();
         shops::save(&txn, &shop).await?;
         txn.commit().await?;

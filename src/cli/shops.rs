@@ -62,6 +62,24 @@ pub struct SettingsArgs {
     /// Read the webhook signing secret from this environment variable.
     #[arg(long, value_name = "VARIABLE")]
     webhook_secret_env: Option<String>,
+    /// The secret that Shopify signs the shop's order webhooks with (the Shopify app's client
+    /// secret). On a shared machine prefer --shopify-webhook-secret-env: a command line can be
+    /// seen by other users.
+    #[arg(long, value_name = "SECRET")]
+    shopify_webhook_secret: Option<String>,
+    /// Read the Shopify webhook secret from this environment variable.
+    #[arg(long, value_name = "VARIABLE", conflicts_with = "shopify_webhook_secret")]
+    shopify_webhook_secret_env: Option<String>,
+    /// Refuse Shopify's order webhooks from now on.
+    #[arg(long, conflicts_with_all = ["shopify_webhook_secret", "shopify_webhook_secret_env"])]
+    no_shopify_webhooks: bool,
+    /// The link of an order that brought no status URL of its own: `{domain}`, `{id}`,
+    /// `{number}` and `{key}` are replaced.
+    #[arg(long, value_name = "URL")]
+    order_url_template: Option<String>,
+    /// Go back to the built-in order link, https://{domain}/account/orders/{id}?key={key}.
+    #[arg(long, conflicts_with = "order_url_template")]
+    no_order_url_template: bool,
 }
 
 impl SettingsArgs {
@@ -81,6 +99,13 @@ impl SettingsArgs {
         };
         let multipass = secret(self.multipass_secret_env)?;
         let webhook = secret(self.webhook_secret_env)?;
+        let shopify_webhook = match self.shopify_webhook_secret {
+            Some(value) if value.trim().is_empty() => {
+                anyhow::bail!("--shopify-webhook-secret is empty")
+            }
+            Some(value) => Some(SecretString::from(value)),
+            None => secret(self.shopify_webhook_secret_env)?,
+        };
         Ok(ShopSettings {
             name: self.name,
             domain: self.domain,
@@ -97,6 +122,16 @@ impl SettingsArgs {
                 multipass.map(Some)
             },
             webhook_secret: webhook.map(Some),
+            shopify_webhook_secret: if self.no_shopify_webhooks {
+                Some(None)
+            } else {
+                shopify_webhook.map(Some)
+            },
+            order_url_template: if self.no_order_url_template {
+                Some(None)
+            } else {
+                self.order_url_template.map(Some)
+            },
         })
     }
 }
@@ -167,6 +202,11 @@ fn summary(shop: &Shop) -> serde_json::Value {
         "password_max_length": shop.password_policy.max_length,
         "multipass": shop.multipass_secret.is_some(),
         "webhooks": shop.webhook_secret.is_some(),
+        "shopify_webhooks": shop.shopify_webhook_secret.is_some(),
+        "order_url_template": shop
+            .order_url_template
+            .as_deref()
+            .unwrap_or(storefront::domain::order::DEFAULT_ORDER_URL_TEMPLATE),
         "created_at": shop.created_at,
         "updated_at": shop.updated_at,
     })

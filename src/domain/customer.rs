@@ -54,6 +54,37 @@ pub struct CustomerRecord {
     pub activation_nonce_hash: Option<String>,
     pub reset_nonce_hash: Option<String>,
     pub(crate) multipass_identifier: Option<String>,
+    /// When and how the customer proved the email address is theirs; `None` until then, and
+    /// again after the address changes.
+    pub email_proof: Option<(i64, EmailProof)>,
+}
+
+/// How a customer proved their email address: by using a link mailed to it, or by arriving
+/// through the shop's Multipass sign-in (the shop vouches for the address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailProof {
+    Activation,
+    Reset,
+    Multipass,
+}
+
+impl EmailProof {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailProof::Activation => "activation",
+            EmailProof::Reset => "reset",
+            EmailProof::Multipass => "multipass",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "activation" => Some(EmailProof::Activation),
+            "reset" => Some(EmailProof::Reset),
+            "multipass" => Some(EmailProof::Multipass),
+            _ => None,
+        }
+    }
 }
 
 impl CustomerRecord {
@@ -99,6 +130,7 @@ impl NewCustomer {
             activation_nonce_hash: None,
             reset_nonce_hash: None,
             multipass_identifier: None,
+            email_proof: None,
         }
     }
 }

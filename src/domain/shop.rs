@@ -25,6 +25,12 @@ pub struct Shop {
     pub multipass_secret: Option<SecretString>,
     /// Signs the shop's outgoing webhooks.
     pub webhook_secret: Option<SecretString>,
+    /// Verifies the order webhooks Shopify sends (the Shopify app's client secret); the
+    /// receiver refuses every delivery without it.
+    pub shopify_webhook_secret: Option<SecretString>,
+    /// The link of an order that did not bring its own status URL; `None` is
+    /// [`crate::domain::order::DEFAULT_ORDER_URL_TEMPLATE`].
+    pub order_url_template: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -40,6 +46,8 @@ impl std::fmt::Debug for Shop {
             .field("password_policy", &self.password_policy)
             .field("multipass", &self.multipass_secret.is_some())
             .field("webhooks", &self.webhook_secret.is_some())
+            .field("shopify_webhooks", &self.shopify_webhook_secret.is_some())
+            .field("order_url_template", &self.order_url_template)
             .finish()
     }
 }
@@ -68,6 +76,21 @@ pub struct ShopSettings {
     pub password_max_length: Option<usize>,
     pub multipass_secret: Option<Option<SecretString>>,
     pub webhook_secret: Option<Option<SecretString>>,
+    pub shopify_webhook_secret: Option<Option<SecretString>>,
+    pub order_url_template: Option<Option<String>>,
+}
+
+impl ShopSettings {
+    /// Whether the change names a setting the configuration file owns for the default shop.
+    pub fn touches_configured_settings(&self) -> bool {
+        self.name.is_some()
+            || self.domain.is_some()
+            || self.mail_from.is_some()
+            || self.password_min_length.is_some()
+            || self.password_max_length.is_some()
+            || self.multipass_secret.is_some()
+            || self.webhook_secret.is_some()
+    }
 }
 
 /// A shop's handle: 1 to 63 lower-case letters, digits and dashes, not starting or ending with
@@ -120,9 +143,28 @@ pub fn validate(name: &str, domain: &str, policy: &PasswordPolicy) -> Result<(),
     Ok(())
 }
 
+/// An order link template: an absolute http(s) URL without spaces, at most 2048 characters.
+pub fn validate_order_url_template(template: &str) -> Result<(), String> {
+    let absolute = template.starts_with("https://") || template.starts_with("http://");
+    if !absolute || template.len() > 2048 || template.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "the order link template must be an absolute http(s) URL without spaces, at most 2048 characters: {template:?}"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_link_templates_are_absolute_urls() {
+        assert!(validate_order_url_template("https://{domain}/account/orders/{id}?key={key}").is_ok());
+        for bad in ["/orders/{id}", "ftp://x/{id}", "https://x/{id} y", ""] {
+            assert!(validate_order_url_template(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn handles_are_url_and_command_line_safe() {

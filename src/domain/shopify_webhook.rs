@@ -72,6 +72,17 @@ pub fn sign(body: &[u8], secret: &[u8]) -> Result<String, SignatureError> {
     Ok(STANDARD.encode(mac.finalize().into_bytes()))
 }
 
+/// The topics of [`OrderTopic`], as Shopify names them.
+pub const ORDER_TOPICS: [&str; 7] = [
+    "orders/create",
+    "orders/updated",
+    "orders/paid",
+    "orders/cancelled",
+    "orders/fulfilled",
+    "orders/partially_fulfilled",
+    "orders/delete",
+];
+
 /// The order topics the order read model consumes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderTopic {

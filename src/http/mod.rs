@@ -10,6 +10,7 @@ mod layers;
 mod persisted_queries;
 mod problem_response;
 mod server;
+mod shopify_webhooks;
 mod storefront_api;
 
 use axum::Router;
@@ -56,6 +57,10 @@ pub fn router(storefront: Pipeline<StorefrontApi>, state: AppState, config: &Con
         .route("/graphiql/{asset}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route(
+            "/webhooks/shopify/{shop}/orders",
+            post(shopify_webhooks::receive_orders).fallback(problem_response::method_not_allowed),
+        )
         .route(
             "/metrics",
             if config.http.metrics {

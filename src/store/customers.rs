@@ -8,7 +8,7 @@ use sea_orm::{
 use super::entities::customer;
 use super::error::StoreError;
 use crate::domain::account_tokens::{Purpose, new_security_stamp};
-pub use crate::domain::customer::{CustomerRecord, CustomerState, NewCustomer};
+pub use crate::domain::customer::{CustomerRecord, CustomerState, EmailProof, NewCustomer};
 
 impl From<customer::Model> for CustomerRecord {
     fn from(row: customer::Model) -> Self {
@@ -29,6 +29,9 @@ impl From<customer::Model> for CustomerRecord {
             activation_nonce_hash: row.activation_nonce_hash,
             reset_nonce_hash: row.reset_nonce_hash,
             multipass_identifier: row.multipass_identifier,
+            email_proof: row
+                .email_verified_at
+                .zip(row.email_verified_by.as_deref().and_then(EmailProof::parse)),
         }
     }
 }
@@ -56,6 +59,8 @@ pub async fn insert(
         activation_nonce_hash: Set(None),
         reset_nonce_hash: Set(None),
         multipass_identifier: Set(None),
+        email_verified_at: Set(None),
+        email_verified_by: Set(None),
     };
     let inserted = customer::Entity::insert(row)
         .exec_with_returning(db)
@@ -196,9 +201,15 @@ pub async fn update_profile(
         update = update.col_expr(customer::Column::LastName, value.into());
     }
     if let Change::Set((email, key)) = changes.email {
+        // A new address is not proven yet (orders already linked stay with the customer).
         update = update
             .col_expr(customer::Column::Email, email.into())
-            .col_expr(customer::Column::EmailKey, key.into());
+            .col_expr(customer::Column::EmailKey, key.into())
+            .col_expr(customer::Column::EmailVerifiedAt, Option::<i64>::None.into())
+            .col_expr(
+                customer::Column::EmailVerifiedBy,
+                Option::<String>::None.into(),
+            );
     }
     if let Change::Set(value) = changes.phone {
         update = update.col_expr(customer::Column::Phone, value.into());
@@ -224,6 +235,27 @@ pub async fn update_profile(
             );
     }
     update.exec(db).await?;
+    Ok(())
+}
+
+/// Records that the customer proved their email address.
+pub async fn set_email_proof(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    customer_id: i64,
+    proof: EmailProof,
+    now: i64,
+) -> Result<(), StoreError> {
+    customer::Entity::update_many()
+        .col_expr(customer::Column::EmailVerifiedAt, Some(now).into())
+        .col_expr(
+            customer::Column::EmailVerifiedBy,
+            Some(proof.as_str().to_owned()).into(),
+        )
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ mod entities;
 mod error;
 pub mod guards;
 mod id_nodes;
+pub mod orders;
 pub mod outbox;
 pub mod seed;
 pub mod shops;

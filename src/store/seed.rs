@@ -66,6 +66,8 @@ pub async fn seed(
                 activation_nonce_hash: Set(None),
                 reset_nonce_hash: Set(None),
                 multipass_identifier: Set(None),
+                email_verified_at: Set(None),
+                email_verified_by: Set(None),
             });
             for (n, address_id) in address_ids.into_iter().enumerate() {
                 addresses.push(customer_address::ActiveModel {

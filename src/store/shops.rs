@@ -33,6 +33,8 @@ impl TryFrom<shop::Model> for Shop {
             },
             multipass_secret: row.multipass_secret.map(SecretString::from),
             webhook_secret: row.webhook_secret.map(SecretString::from),
+            shopify_webhook_secret: row.shopify_webhook_secret.map(SecretString::from),
+            order_url_template: row.order_url_template,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -56,6 +58,8 @@ fn to_row(shop: &Shop) -> shop::ActiveModel {
         password_max_length: Set(length(shop.password_policy.max_length)),
         multipass_secret: Set(secret(&shop.multipass_secret)),
         webhook_secret: Set(secret(&shop.webhook_secret)),
+        shopify_webhook_secret: Set(secret(&shop.shopify_webhook_secret)),
+        order_url_template: Set(shop.order_url_template.clone()),
         created_at: Set(shop.created_at),
         updated_at: Set(shop.updated_at),
     }

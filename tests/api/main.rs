@@ -26,6 +26,8 @@ mod multipass_interop;
 mod nesting;
 mod node;
 mod observability;
+mod orders_webhook;
+mod orders_import;
 mod pagination;
 mod persisted_queries;
 mod profile;

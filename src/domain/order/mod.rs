@@ -7,8 +7,10 @@
 //! model does not need are ignored without being allocated.
 
 mod convert;
+pub mod listing;
 mod money;
 mod raw;
+pub mod shopify_csv;
 mod stored;
 #[cfg(test)]
 mod tests;

@@ -22,6 +22,8 @@ pub struct Model {
     pub activation_nonce_hash: Option<String>,
     pub reset_nonce_hash: Option<String>,
     pub multipass_identifier: Option<String>,
+    pub email_verified_at: Option<i64>,
+    pub email_verified_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,8 @@ pub mod customer_address;
 pub mod id_node;
 pub mod mail_outbox;
 pub mod multipass_use;
+pub mod order;
 pub mod shop;
+pub mod shopify_webhook_event;
 pub mod storefront_token;
 pub mod throttle_counter;

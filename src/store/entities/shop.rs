@@ -13,6 +13,8 @@ pub struct Model {
     pub password_max_length: i32,
     pub multipass_secret: Option<String>,
     pub webhook_secret: Option<String>,
+    pub shopify_webhook_secret: Option<String>,
+    pub order_url_template: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod database;
+pub mod orders;
 pub mod process;
 pub mod smtp;
 pub mod socket;
