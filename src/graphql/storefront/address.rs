@@ -12,14 +12,49 @@ use crate::accounts::{AccountError, ShopAccounts};
 use crate::domain::address::{AddressParts, formatted, formatted_area, full_name};
 use crate::domain::customer::CustomerRecord;
 use crate::domain::ids::gid;
-use crate::domain::mailing_address::AddressRecord;
+use crate::domain::mailing_address::{AddressFields, AddressRecord};
 
 pub struct MailingAddress(pub AddressRecord);
+
+/// Which of an order's two addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderAddressRole {
+    Shipping,
+    Billing,
+}
 
 impl MailingAddress {
     /// Shopify's id without the access token it appends (ids end up in URLs and logs).
     pub fn global_id(id: i64) -> String {
         format!("{}?model_name=CustomerAddress", gid("MailingAddress", id))
+    }
+
+    /// An order's shipping or billing address.
+    ///
+    /// Shopify keeps these as rows of their own, `gid://shopify/MailingAddress/<n>?model_name=Address`,
+    /// whose number order webhooks do not carry. Here the number is derived from the order's id:
+    /// twice the id for the shipping address, plus one for the billing address. So it is stable
+    /// across reads and re-imports of the order, differs between the two addresses of one order
+    /// (client caches key objects by id), and cannot be mistaken for a customer's address, whose
+    /// ids say `model_name=CustomerAddress`.
+    ///
+    /// The record's id is that number negated: customer addresses are rows with positive ids,
+    /// and this keeps one `MailingAddress` type (a GraphQL type name belongs to one Rust type)
+    /// without changing how customer addresses are built. `None` for an order id too large for
+    /// the number (Shopify's ids stay below 2^53).
+    pub fn of_order(order_id: u64, role: OrderAddressRole, fields: AddressFields) -> Option<Self> {
+        let number = i64::try_from(order_id)
+            .ok()?
+            .checked_mul(2)?
+            .checked_add(match role {
+                OrderAddressRole::Shipping => 0,
+                OrderAddressRole::Billing => 1,
+            })?;
+        Some(MailingAddress(AddressRecord {
+            id: -number,
+            customer_id: 0,
+            fields,
+        }))
     }
 
     fn parts(&self) -> AddressParts<'_> {
@@ -114,7 +149,15 @@ impl MailingAddress {
 
     /// A globally-unique ID.
     pub async fn id(&self) -> ID {
-        ID(Self::global_id(self.0.id))
+        if self.0.id < 0 {
+            // An order's address (see `of_order`).
+            ID(format!(
+                "gid://shopify/MailingAddress/{}?model_name=Address",
+                self.0.id.unsigned_abs()
+            ))
+        } else {
+            ID(Self::global_id(self.0.id))
+        }
     }
 
     /// The last name of the customer.

@@ -4,6 +4,9 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 use super::access;
+use super::customer_orders::{self, OrderSortKeys};
+use super::order::OrderConnection;
+use crate::accounts::OrderListRequest;
 use super::address::{
     AddressLoader, MailingAddress, MailingAddressConnection, MailingAddressEdge, PageInfo,
 };
@@ -152,9 +155,65 @@ impl Customer {
     }
 
     /// The number of orders that the customer has made at the store in their lifetime.
-    async fn number_of_orders(&self) -> UnsignedInt64 {
-        // Orders are not served: no customer has any.
-        UnsignedInt64(0)
+    async fn number_of_orders(&self, ctx: &Context<'_>) -> Result<UnsignedInt64> {
+        Ok(UnsignedInt64(
+            customer_orders::number_of_orders(ctx, self.0.id).await?,
+        ))
+    }
+
+    /// The orders associated with the customer.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the elements that come after the specified cursor.")]
+        after: Option<String>,
+        #[graphql(desc = "Returns the elements that come before the specified cursor.")]
+        before: Option<String>,
+        #[graphql(desc = "Returns up to the first `n` elements from the list.")] first: Option<i32>,
+        #[graphql(desc = "Returns up to the last `n` elements from the list.")] last: Option<i32>,
+        #[graphql(
+            desc = "Apply one or multiple filters to the query.\n| name | description | acceptable_values | default_value | example_use |\n| ---- | ---- | ---- | ---- | ---- |\n| processed_at |\nRefer to the detailed [search syntax](https://shopify.dev/api/usage/search-syntax) for more information about using filters.\n"
+        )]
+        query: Option<String>,
+        #[graphql(
+            desc = "Reverse the order of the underlying list.",
+            default_with = "Some(false)"
+        )]
+        reverse: Option<bool>,
+        #[graphql(
+            desc = "Sort the underlying list by the given key.",
+            default_with = "Some(OrderSortKeys::Id)"
+        )]
+        sort_key: Option<OrderSortKeys>,
+    ) -> Result<OrderConnection> {
+        customer_orders::orders(
+            ctx,
+            self.0.id,
+            OrderListRequest {
+                first,
+                last,
+                after,
+                before,
+                reverse: reverse.unwrap_or(false),
+                sort: sort_key.map(Into::into),
+                query,
+            },
+        )
+        .await
+    }
+
+    /// The URL of the customer's avatar image.
+    async fn avatar_url(&self) -> Option<String> {
+        // No avatar images are kept: always null, as for a Shopify customer without one.
+        None
+    }
+
+    /// The social login provider associated with the customer.
+    async fn social_login_provider(&self) -> Option<SocialLoginProvider> {
+        // Customers here log in with a password or Multipass, never a social provider.
+        None
     }
 
     /// The customer’s phone number.
@@ -189,4 +248,11 @@ impl From<IssuedToken> for CustomerAccessToken {
             expires_at: DateTime(issued.expires_at),
         }
     }
+}
+
+/// A social login provider for customer accounts.
+#[derive(SimpleObject)]
+pub struct SocialLoginProvider {
+    /// The handle of the social login provider.
+    pub handle: String,
 }

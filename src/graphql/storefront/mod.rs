@@ -3,16 +3,19 @@
 //! Shopify payload.
 
 mod access;
+mod access_restricted;
 mod address;
 mod address_mutations;
 mod context;
 pub mod country_language_codes;
 mod customer;
+mod customer_orders;
 mod errors;
 mod in_context;
 mod lifecycle_mutations;
 mod mutation;
 mod node;
+mod order;
 mod payloads;
 mod profile_mutations;
 mod query;
@@ -39,6 +42,7 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, Mutation, EmptySubscript
     Schema::build(QueryRoot, Mutation::default(), EmptySubscription)
         .register_output_type::<errors::DisplayableError>()
         .directive(in_context::InContext)
+        .directive(access_restricted::AccessRestricted)
 }
 
 /// The schema with what its resolvers need; built once at start-up.

@@ -1,19 +1,25 @@
-//! The `Node` interface and `node(id:)` / `nodes(ids:)`. The only node served is a
-//! `MailingAddress`, and only to its owner: the customer whose access token the operation's
-//! `@inContext(buyer:)` names, or a Shopify-style id carries (`customer_access_token=`).
-//! Anyone else gets `null`, which reveals nothing about whether the address exists.
+//! The `Node` interface and `node(id:)` / `nodes(ids:)`. Two nodes are served:
+//! - a `MailingAddress`, only to its owner: the customer whose access token the operation's
+//!   `@inContext(buyer:)` names, or a Shopify-style id carries (`customer_access_token=`);
+//! - an `Order`, to whoever holds its id with the order's key
+//!   (`gid://shopify/Order/<n>?key=<32 hex>`, the order-status link), or to its owner named by
+//!   `@inContext(buyer:)`.
+//!
+//! Anyone else gets `null`, which reveals nothing about whether the address or order exists.
 
 use async_graphql::{Context, ID, Interface, Result};
 
 use super::access::{self, Scope};
 use super::address::MailingAddress;
 use super::context::RequestContext;
+use super::order::Order;
 
 /// Enables global object identification following the Relay specification. Any type implementing this interface has a globally-unique `id` field and can be fetched directly using the node or nodes queries.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "A globally-unique ID."))]
 pub enum Node {
     MailingAddress(MailingAddress),
+    Order(Order),
 }
 
 /// Shopify's input-list limit.
@@ -33,6 +39,23 @@ pub async fn resolve(ctx: &Context<'_>, field: &str, id: &str) -> Result<Option<
     let buyer = ctx
         .data_opt::<RequestContext>()
         .and_then(|request| request.buyer_token.clone());
+    if id.starts_with("gid://shopify/Order/") {
+        let owner = match &buyer {
+            Some(token) => accounts
+                .sessions()
+                .customer_by_token(token)
+                .await
+                .map_err(|e| access::internal(ctx, e))?
+                .map(|customer| customer.id),
+            None => None,
+        };
+        let found = accounts
+            .orders()
+            .by_id(id, owner)
+            .await
+            .map_err(|e| access::internal(ctx, e))?;
+        return Ok(found.map(|order| Node::Order(Order(order))));
+    }
     let Some(token) = buyer.or_else(|| token_in_id(id)) else {
         return Ok(None);
     };

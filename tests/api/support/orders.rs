@@ -82,3 +82,71 @@ pub async fn app_with_webhooks() -> TestApp {
     })
     .await
 }
+
+/// A test app that accepts Shopify's webhooks and sends its mail to `smtp`.
+pub async fn app_with_webhooks_and_mail(smtp: &super::smtp::SmtpServer) -> TestApp {
+    let port = smtp.port;
+    TestApp::spawn_with(|config| {
+        config.shop.shopify_webhook_secret = Some(SHOPIFY_SECRET.to_owned().into());
+        config.mail.smtp = Some(storefront::config::SmtpConfig {
+            host: "127.0.0.1".to_owned(),
+            port,
+            tls: storefront::config::SmtpTls::None,
+            username: None,
+            password: None,
+            timeout_seconds: 5,
+        });
+    })
+    .await
+}
+
+/// The customer proves `email` is theirs the way a customer does: a password reset from the
+/// link mailed to it. `mails_before` is how many messages `smtp` had already received. Returns
+/// a fresh access token.
+pub async fn prove_email_by_reset(
+    app: &TestApp,
+    smtp: &super::smtp::SmtpServer,
+    email: &str,
+    mails_before: usize,
+) -> String {
+    let recover = app
+        .graphql(
+            "mutation($email: String!) { customerRecover(email: $email) { customerUserErrors { code } } }",
+            json!({ "email": email }),
+        )
+        .await;
+    assert_eq!(
+        recover["data"]["customerRecover"]["customerUserErrors"],
+        json!([]),
+        "{recover}"
+    );
+    let messages = smtp.wait_for(mails_before + 1).await;
+    let url = super::smtp::link(&messages[mails_before], "reset");
+    let reset = app
+        .graphql(
+            "mutation($url: URL!, $password: String!) { customerResetByUrl(resetUrl: $url, password: $password) { customerAccessToken { accessToken } customerUserErrors { code } } }",
+            json!({ "url": url, "password": super::app::PASSWORD }),
+        )
+        .await;
+    reset["data"]["customerResetByUrl"]["customerAccessToken"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("reset failed: {reset}"))
+        .to_owned()
+}
+
+/// Stores orders straight through the import use case (no HTTP), for volume.
+pub async fn import(app: &TestApp, orders: &[Value]) {
+    let parsed = orders
+        .iter()
+        .map(|o| {
+            storefront::domain::order::parse_order(&serde_json::to_vec(o).expect("JSON"))
+                .expect("a valid order")
+        })
+        .collect();
+    app.app
+        .shop()
+        .orders()
+        .import_batch(parsed)
+        .await
+        .expect("imported");
+}
