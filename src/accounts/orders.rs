@@ -88,8 +88,7 @@ fn hex_digest(bytes: &[u8]) -> String {
 /// Equal strings, compared in time that does not depend on where they differ.
 fn same_digest(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
@@ -169,9 +168,9 @@ impl ShopAccounts {
         let now = now();
         crate::store::customers::set_email_proof(txn, self.shop.id, customer_id, proof, now)
             .await?;
-        let linked =
-            orders::link_guest_orders(txn, self.shop.id, customer_id, email_key, now).await?
-                + orders::link_orders_naming(txn, self.shop.id, customer_id, now).await?;
+        let linked = orders::link_guest_orders(txn, self.shop.id, customer_id, email_key, now)
+            .await?
+            + orders::link_orders_naming(txn, self.shop.id, customer_id, now).await?;
         if linked > 0 {
             tracing::info!(customer_id, orders = linked, "orders linked to the account");
         }
@@ -218,6 +217,17 @@ fn redact(order: &mut Order) {
     order.customer_locale = None;
 }
 
+/// Whether a write lost a race for a unique key (another transaction stored the same order).
+fn is_conflict(err: &AccountError) -> bool {
+    match err {
+        AccountError::Internal(inner) => matches!(
+            inner.downcast_ref::<crate::store::StoreError>(),
+            Some(crate::store::StoreError::Taken(_))
+        ),
+        _ => false,
+    }
+}
+
 fn internal(err: impl std::error::Error + Send + Sync + 'static) -> AccountError {
     AccountError::Internal(Box::new(err))
 }
@@ -257,15 +267,30 @@ impl Orders<'_> {
             OrderTopic::Delete => Some(deleted_order_id(body)?),
             _ => None,
         };
-        let txn = self.inner.db.begin_write().await.map_err(AccountError::from)?;
         let key = format!("{}:{event}", topic.as_str());
-        if !orders::record_webhook_event(&txn, self.shop.id, &key, now())
-            .await
-            .map_err(AccountError::from)?
-        {
+        // Shopify sends `orders/create` and `orders/paid` of one checkout at once: on
+        // PostgreSQL both may find no order and insert it; the loser retries and sees it.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.apply_webhook(&key, parsed.clone(), deleted_id).await {
+                Err(err) if attempt < 3 && is_conflict(&err) => continue,
+                result => return result.map_err(WebhookRefusal::Account),
+            }
+        }
+    }
+
+    async fn apply_webhook(
+        &self,
+        key: &str,
+        order: Option<Order>,
+        deleted_id: Option<i64>,
+    ) -> Result<WebhookOutcome, AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        if !orders::record_webhook_event(&txn, self.shop.id, key, now()).await? {
             return Ok(WebhookOutcome::Duplicate);
         }
-        let outcome = match (parsed, deleted_id) {
+        let outcome = match (order, deleted_id) {
             (Some(order), _) => {
                 let outcomes = self.ingest(&txn, vec![order]).await?;
                 WebhookOutcome::Stored(
@@ -276,14 +301,12 @@ impl Orders<'_> {
                 )
             }
             (None, Some(id)) => {
-                orders::mark_deleted(&txn, self.shop.id, id, now())
-                    .await
-                    .map_err(AccountError::from)?;
+                orders::mark_deleted(&txn, self.shop.id, id, now()).await?;
                 WebhookOutcome::Deleted
             }
-            (None, None) => return Err(WebhookRefusal::NoOrderId),
+            (None, None) => WebhookOutcome::Stored(ImportOutcome::Unchanged),
         };
-        txn.commit().await.map_err(AccountError::from)?;
+        txn.commit().await?;
         Ok(outcome)
     }
 
@@ -320,12 +343,11 @@ impl Orders<'_> {
         let mut emails: Vec<String> = batch.iter().filter_map(order_email_key).collect();
         emails.sort();
         emails.dedup();
-        let proven: HashMap<String, i64> =
-            orders::proven_customers_by_email(txn, shop_id, &emails)
-                .await?
-                .into_iter()
-                .map(|(id, key)| (key, id))
-                .collect();
+        let proven: HashMap<String, i64> = orders::proven_customers_by_email(txn, shop_id, &emails)
+            .await?
+            .into_iter()
+            .map(|(id, key)| (key, id))
+            .collect();
 
         // Serialized once: the digest decides "unchanged" before anything else is done.
         let mut outcomes = Vec::with_capacity(batch.len());
@@ -664,7 +686,10 @@ mod tests {
 
     #[test]
     fn reads_the_id_of_a_deleted_order() {
-        assert_eq!(deleted_order_id(br#"{"id": 820982911946154508}"#).ok(), Some(820_982_911_946_154_508));
+        assert_eq!(
+            deleted_order_id(br#"{"id": 820982911946154508}"#).ok(),
+            Some(820_982_911_946_154_508)
+        );
         assert_eq!(deleted_order_id(br#"{"id": "12"}"#).ok(), Some(12));
         assert!(deleted_order_id(br#"{"id": 0}"#).is_err());
         assert!(deleted_order_id(b"{}").is_err());

@@ -248,7 +248,7 @@ fn filtered(
     }
     if filter.matches_nothing {
         // No order has id 0 (ids are positive): an always-false condition.
-        query = query.filter(order::Column::Id.eq(0));
+        query = query.filter(order::Column::Id.eq(0i64));
     }
     query
 }
