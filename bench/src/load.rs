@@ -47,6 +47,11 @@ pub struct Fixture {
     pub storefront_token: String,
     /// Access tokens of the first customers.
     pub tokens: Vec<String>,
+    /// Access tokens of the customers with orders (the first ones).
+    pub order_tokens: Vec<String>,
+    /// Orders on an account page, and line items on each: what every answer must carry.
+    pub orders_per_page: usize,
+    pub line_items_per_order: usize,
     pub customers: u64,
     pub email_prefix: String,
     pub password: String,
@@ -58,6 +63,8 @@ pub enum Kind {
     Read,
     /// `read` by Automatic Persisted Query: the hash instead of the document.
     ReadPersisted,
+    /// The account page: profile, addresses and the last ten orders with ten lines each.
+    Account,
     Login,
     Write,
     SignUp,
@@ -90,6 +97,9 @@ fn read_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| hex::encode(sha2::Sha256::digest(READ.as_bytes())))
 }
+
+/// The account page of a customer with orders, as a theme or headless storefront asks for it.
+const ACCOUNT: &str = "query AccountPage($token: String!) { customer(customerAccessToken: $token) { firstName email defaultAddress { id address1 city province country zip formatted } addresses(first: 10) { nodes { id address1 address2 city province provinceCode country countryCodeV2 zip phone } } orders(first: 10, sortKey: PROCESSED_AT, reverse: true) { edges { node { id name orderNumber processedAt financialStatus fulfillmentStatus totalPrice { amount currencyCode } lineItems(first: 10) { edges { node { title quantity originalTotalPrice { amount currencyCode } variant { id sku image { url } product { handle } } } } } } } } } }";
 
 const LOGIN: &str = "mutation Login($input: CustomerAccessTokenCreateInput!) { customerAccessTokenCreate(input: $input) { customerAccessToken { accessToken expiresAt } customerUserErrors { code field message } } }";
 const ADDRESS_CREATE: &str = "mutation AddressCreate($token: String!, $address: MailingAddressInput!) { customerAddressCreate(customerAccessToken: $token, address: $address) { customerAddress { id } customerUserErrors { code field message } } }";
@@ -184,6 +194,7 @@ impl Worker {
             }
             Kind::Read => self.read().await,
             Kind::ReadPersisted => self.read_persisted().await,
+            Kind::Account => self.account().await,
             Kind::Login => self.login().await,
             Kind::Write => self.write().await,
             Kind::SignUp => self.sign_up().await,
@@ -210,6 +221,28 @@ impl Worker {
         self.send(
             json!({ "query": READ, "variables": { "token": token } }),
             |v| v["data"]["customer"]["id"].is_string(),
+        )
+        .await;
+    }
+
+    /// The account page, checked whole: the expected number of orders, each with the expected
+    /// number of lines, each line with its price and variant.
+    async fn account(&mut self) {
+        let tokens = &self.fixture.order_tokens;
+        if tokens.is_empty() {
+            self.errors += 1;
+            self.first_error
+                .get_or_insert_with(|| "no customer with orders was seeded".to_owned());
+            return;
+        }
+        let token = tokens[rand::thread_rng().gen_range(0..tokens.len())].clone();
+        let (orders, lines) = (
+            self.fixture.orders_per_page,
+            self.fixture.line_items_per_order,
+        );
+        self.send(
+            json!({ "query": ACCOUNT, "variables": { "token": token } }),
+            |v| account_page_complete(v, orders, lines),
         )
         .await;
     }
@@ -325,4 +358,31 @@ impl Worker {
         }
         parsed
     }
+}
+
+/// Whether an account-page answer has the customer, `orders` orders, each with an id, a name, a
+/// total and `lines` line items with a title, a total and a variant with its product.
+fn account_page_complete(answer: &Value, orders: usize, lines: usize) -> bool {
+    let customer = &answer["data"]["customer"];
+    let Some(edges) = customer["orders"]["edges"].as_array() else {
+        return false;
+    };
+    customer["email"].is_string()
+        && customer["addresses"]["nodes"].is_array()
+        && edges.len() == orders
+        && edges.iter().all(|edge| {
+            let order = &edge["node"];
+            order["id"].is_string()
+                && order["name"].is_string()
+                && order["totalPrice"]["amount"].is_string()
+                && order["lineItems"]["edges"].as_array().is_some_and(|items| {
+                    items.len() == lines
+                        && items.iter().all(|item| {
+                            let line = &item["node"];
+                            line["title"].is_string()
+                                && line["originalTotalPrice"]["amount"].is_string()
+                                && line["variant"]["product"]["handle"].is_string()
+                        })
+                })
+        })
 }

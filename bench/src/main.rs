@@ -4,6 +4,7 @@
 //! figures can be read as ratios on a shared, noisy machine. See bench/README.md.
 
 mod load;
+mod orders;
 mod server;
 
 use std::path::PathBuf;
@@ -19,8 +20,13 @@ use storefront::domain::password_hash::PasswordHashing;
 use storefront::domain::storefront_token::TokenKind;
 
 #[derive(Parser)]
-#[command(about = "Load benchmark of the storefront server")]
+#[command(
+    about = "Load benchmark of the storefront server",
+    args_conflicts_with_subcommands = true
+)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<orders::Command>,
     /// The server binary (a release build).
     #[arg(long, default_value = "target/release/storefront")]
     server: PathBuf,
@@ -49,9 +55,18 @@ struct Args {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "stack,read,read-apq,login,write,signup,mixed,isolation"
+        default_value = "stack,read,read-apq,account,login,write,signup,mixed,isolation"
     )]
     scenarios: Vec<String>,
+    /// Customers (the first ones, all with tokens) given orders when `account` runs.
+    #[arg(long, default_value_t = 100)]
+    order_customers: u64,
+    /// Orders of each of those customers.
+    #[arg(long, default_value_t = 1_000)]
+    orders_per_customer: u32,
+    /// Line items of each seeded order.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    line_items: u16,
     /// Extra server settings, `KEY=VALUE` (e.g. STOREFRONT_DATABASE__MAX_CONNECTIONS=4).
     #[arg(long = "server-env", value_parser = parse_key_value)]
     server_env: Vec<(String, String)>,
@@ -66,6 +81,9 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(command) = args.command {
+        return orders::run(command);
+    }
     let dir = tempfile::tempdir()?;
     let database_url = args.database_url.clone().unwrap_or_else(|| {
         format!(
@@ -127,6 +145,30 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     let seed_seconds = seeding.elapsed().as_secs_f64();
+    let order_customers = args.order_customers.min(plan.tokens);
+    let mut order_seconds = 0.0;
+    if args.scenarios.iter().any(|s| s == "account") && order_customers > 0 {
+        let started = Instant::now();
+        let seed = storefront::seed::OrderSeed {
+            customers: order_customers,
+            per_customer: args.orders_per_customer,
+            line_items: usize::from(args.line_items),
+            template: orders::template()?,
+        };
+        let total = u64::from(args.orders_per_customer) * order_customers;
+        let written = storefront::seed::seed_orders(&db, &plan, &seed, |done| {
+            eprintln!(
+                "  seeded {done} of {total} orders ({:.0} s)",
+                started.elapsed().as_secs_f64()
+            );
+        })
+        .await?;
+        order_seconds = started.elapsed().as_secs_f64();
+        println!(
+            "seeded {written} orders ({order_customers} customers x {}, {} line items each) in {order_seconds:.1} s",
+            args.orders_per_customer, args.line_items
+        );
+    }
     drop(accounts);
     db.close().await;
     println!(
@@ -172,6 +214,13 @@ async fn main() -> anyhow::Result<()> {
 
     let fixture = Arc::new(Fixture {
         storefront_token,
+        order_tokens: tokens
+            .iter()
+            .take(usize::try_from(order_customers).unwrap_or(usize::MAX))
+            .cloned()
+            .collect(),
+        orders_per_page: (args.orders_per_customer as usize).min(10),
+        line_items_per_order: usize::from(args.line_items).min(10),
         tokens,
         customers: args.customers,
         email_prefix,
@@ -183,7 +232,8 @@ async fn main() -> anyhow::Result<()> {
     for name in &args.scenarios {
         let measured = Measure::start(&pids);
         let outcome = match name.as_str() {
-            "argon2" | "stack" | "read" | "read-apq" | "login" | "write" | "signup" | "mixed" => {
+            "argon2" | "stack" | "read" | "read-apq" | "account" | "login" | "write" | "signup"
+            | "mixed" => {
                 if name == "argon2" {
                     continue;
                 }
@@ -191,6 +241,7 @@ async fn main() -> anyhow::Result<()> {
                     "stack" => Kind::Stack,
                     "read" => Kind::Read,
                     "read-apq" => Kind::ReadPersisted,
+                    "account" => Kind::Account,
                     "login" => Kind::Login,
                     "write" => Kind::Write,
                     "signup" => Kind::SignUp,
@@ -260,6 +311,15 @@ async fn main() -> anyhow::Result<()> {
             stack.per_second()
         );
     }
+    if let (Some(read), Some(account)) = (results.get("read"), results.get("account")) {
+        println!(
+            "account / read: {:.2}x the requests/s, p50 {:.2}x, p99 {:.2}x ({:.2} ms; target < 15 ms)",
+            account.per_second() / read.per_second(),
+            account.ms(0.5) / read.ms(0.5),
+            account.ms(0.99) / read.ms(0.99),
+            account.ms(0.99)
+        );
+    }
     if let (Some(read), Some(isolated)) = (results.get("read"), results.get("isolation")) {
         println!(
             "read p99 under a login flood / alone: {:.2}x ({:.2} ms / {:.2} ms)",
@@ -269,7 +329,7 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     println!("idle RSS: {idle_rss:.1} MiB; start-up to first answered request: {startup_ms:.0} ms");
-    println!("seeding: {seed_seconds:.1} s");
+    println!("seeding: {seed_seconds:.1} s customers, {order_seconds:.1} s orders");
     drop(servers);
     Ok(())
 }

@@ -102,14 +102,26 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Orders::ShopId).big_integer().not_null())
                     .col(ColumnDef::new(Orders::Id).big_integer().not_null())
                     .col(ColumnDef::new(Orders::CustomerId).big_integer().null())
-                    .col(ColumnDef::new(Orders::ExternalCustomerId).big_integer().null())
+                    .col(
+                        ColumnDef::new(Orders::ExternalCustomerId)
+                            .big_integer()
+                            .null(),
+                    )
                     .col(ColumnDef::new(Orders::EmailKey).string_len(320).null())
                     .col(ColumnDef::new(Orders::OrderNumber).big_integer().not_null())
                     .col(ColumnDef::new(Orders::Name).string_len(255).not_null())
                     .col(ColumnDef::new(Orders::ProcessedAt).big_integer().not_null())
-                    .col(ColumnDef::new(Orders::TotalPriceKey).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(Orders::TotalPriceKey)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Orders::RemoteUpdatedAt).big_integer().null())
-                    .col(ColumnDef::new(Orders::ContentDigest).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(Orders::ContentDigest)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Orders::KeyDigest).string_len(64).not_null())
                     .col(ColumnDef::new(Orders::Document).text().null())
                     .col(ColumnDef::new(Orders::DeletedAt).big_integer().null())
@@ -245,7 +257,10 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (table, column) in [
-            (Shops::Table.into_iden(), Shops::OrderUrlTemplate.into_iden()),
+            (
+                Shops::Table.into_iden(),
+                Shops::OrderUrlTemplate.into_iden(),
+            ),
             (
                 Shops::Table.into_iden(),
                 Shops::ShopifyWebhookSecret.into_iden(),

@@ -36,7 +36,9 @@ pub use lifecycle::TokenFailure;
 pub use login_throttle::LoginThrottle;
 pub use mail_jobs::{Delivery, MailContent, MailPurpose};
 pub use operator::{CustomerExport, CustomerSummary};
-pub use orders::{ImportOutcome, ListError, OrderListRequest, OrderPage, WebhookOutcome, WebhookRefusal};
+pub use orders::{
+    ImportOutcome, ListError, OrderListRequest, OrderPage, WebhookOutcome, WebhookRefusal,
+};
 pub use shops::{DefaultShop, ShopError};
 pub use sign_up::SignUp;
 

@@ -3,6 +3,7 @@
 mod customers;
 mod doctor;
 mod mail;
+mod orders;
 mod serve;
 mod shops;
 mod tokens;
@@ -67,6 +68,14 @@ pub enum Command {
         #[command(subcommand)]
         command: customers::CustomersCommand,
     },
+    /// Import a shop's orders (Shopify order JSON or the Shopify orders CSV export).
+    Orders {
+        /// The shop (its handle); the default shop when left out.
+        #[arg(long, global = true)]
+        shop: Option<String>,
+        #[command(subcommand)]
+        command: orders::OrdersCommand,
+    },
     /// Look at and retry the mail outbox.
     Mail {
         /// The shop (its handle); the default shop when left out.
@@ -113,6 +122,7 @@ async fn dispatch(command: Option<Command>, config: Config) -> anyhow::Result<()
         Command::Shops { command } => shops::run(config, command).await,
         Command::Tokens { shop, command } => tokens::run(config, shop, command).await,
         Command::Customers { shop, command } => customers::run(config, shop, command).await,
+        Command::Orders { shop, command } => orders::run(config, shop, command).await,
         Command::Mail { shop, command } => mail::run(config, shop, command).await,
         Command::Doctor => doctor::run(config).await,
     }

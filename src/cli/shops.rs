@@ -68,7 +68,11 @@ pub struct SettingsArgs {
     #[arg(long, value_name = "SECRET")]
     shopify_webhook_secret: Option<String>,
     /// Read the Shopify webhook secret from this environment variable.
-    #[arg(long, value_name = "VARIABLE", conflicts_with = "shopify_webhook_secret")]
+    #[arg(
+        long,
+        value_name = "VARIABLE",
+        conflicts_with = "shopify_webhook_secret"
+    )]
     shopify_webhook_secret_env: Option<String>,
     /// Refuse Shopify's order webhooks from now on.
     #[arg(long, conflicts_with_all = ["shopify_webhook_secret", "shopify_webhook_secret_env"])]

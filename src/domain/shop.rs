@@ -160,7 +160,9 @@ mod tests {
 
     #[test]
     fn order_link_templates_are_absolute_urls() {
-        assert!(validate_order_url_template("https://{domain}/account/orders/{id}?key={key}").is_ok());
+        assert!(
+            validate_order_url_template("https://{domain}/account/orders/{id}?key={key}").is_ok()
+        );
         for bad in ["/orders/{id}", "ftp://x/{id}", "https://x/{id} y", ""] {
             assert!(validate_order_url_template(bad).is_err(), "{bad:?}");
         }
@@ -187,6 +189,8 @@ mod tests {
             password_policy: PasswordPolicy::default(),
             multipass_secret: Some(SecretString::from("multipass-very-secret")),
             webhook_secret: Some(SecretString::from("webhook-very-secret")),
+            shopify_webhook_secret: Some(SecretString::from("shopify-very-secret")),
+            order_url_template: None,
             created_at: 0,
             updated_at: 0,
         };

@@ -205,7 +205,10 @@ pub async fn update_profile(
         update = update
             .col_expr(customer::Column::Email, email.into())
             .col_expr(customer::Column::EmailKey, key.into())
-            .col_expr(customer::Column::EmailVerifiedAt, Option::<i64>::None.into())
+            .col_expr(
+                customer::Column::EmailVerifiedAt,
+                Option::<i64>::None.into(),
+            )
             .col_expr(
                 customer::Column::EmailVerifiedBy,
                 Option::<String>::None.into(),

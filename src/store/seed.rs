@@ -2,12 +2,20 @@
 //! tokens, in multi-row INSERTs of a thousand rows inside transactions of fifty thousand
 //! customers. Every seeded customer shares one precomputed password hash: seeding is not login,
 //! and a million argon2 hashes would take hours.
+//!
+//! Orders ([`seed_orders`]) are copies of one parsed order, renumbered and given to the seeded
+//! customers, written as the order import writes them (the same rows, the same stored document)
+//! but without its per-batch lookups: the database is known to hold none of them.
 
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::entities::{customer, customer_access_token, customer_address};
+use super::orders::OrderRow;
 use super::{Database, StoreError};
-use crate::domain::{access_token, ids::new_id};
+use crate::domain::order::{Order, OrderCustomer, OrderKey};
+use crate::domain::{access_token, email, ids::new_id};
 
 /// What to create. Customer `i` has the email `{email_prefix}{i}@example.com`.
 pub struct SeedPlan {
@@ -134,4 +142,182 @@ fn chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
         out.push(std::mem::replace(&mut rows, rest));
     }
     out
+}
+
+/// Orders for the first customers of a [`SeedPlan`] already seeded: customer `i` (from
+/// `plan.first`) gets `per_customer` copies of `template`, each with `line_items` lines made from
+/// the template's (at most a thousand), dated an hour apart and ending an hour before `plan.now`.
+pub struct OrderSeed {
+    pub customers: u64,
+    pub per_customer: u32,
+    pub line_items: usize,
+    /// A parsed order (`domain::order::parse_order`), such as a webhook body.
+    pub template: Order,
+}
+
+/// Seeded order ids start here (Shopify's order ids are 13 digits; these are above them).
+const FIRST_ORDER_ID: u64 = 9_000_000_000_000;
+const ORDER_ROWS_PER_INSERT: usize = 200;
+const ORDERS_PER_TRANSACTION: usize = 10_000;
+
+/// The stored document of an order, as the order import writes it (`accounts::orders`).
+#[derive(Serialize)]
+struct Document<'a> {
+    key: &'a str,
+    order: &'a Order,
+}
+
+fn hex_digest(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Writes the orders of `seed`, in multi-row INSERTs inside transactions of ten thousand orders;
+/// returns how many. `progress` hears the number of orders written so far after each
+/// transaction.
+pub async fn seed_orders(
+    db: &Database,
+    plan: &SeedPlan,
+    seed: &OrderSeed,
+    mut progress: impl FnMut(u64),
+) -> Result<u64, StoreError> {
+    let owners = seed.customers.min(plan.customers);
+    let emails: Vec<String> = (plan.first..plan.first + owners)
+        .map(|i| format!("{}{i}@example.com", plan.email_prefix))
+        .collect();
+    let mut found: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for chunk in emails.chunks(ROWS_PER_INSERT) {
+        let rows: Vec<(i64, String)> = customer::Entity::find()
+            .select_only()
+            .column(customer::Column::Id)
+            .column(customer::Column::EmailKey)
+            .filter(customer::Column::ShopId.eq(plan.shop_id))
+            .filter(customer::Column::EmailKey.is_in(chunk.iter().map(|e| email::normalize(e))))
+            .into_tuple()
+            .all(db.reader())
+            .await?;
+        found.extend(rows.into_iter().map(|(id, key)| (key, id)));
+    }
+    let mut written = 0u64;
+    let mut rows = Vec::new();
+    for (index, email) in emails.iter().enumerate() {
+        let Some(&customer_id) = found.get(&email::normalize(email)) else {
+            continue;
+        };
+        for k in 0..seed.per_customer {
+            let n = index as u64 * u64::from(seed.per_customer) + u64::from(k);
+            let hours_before = i64::from(seed.per_customer - k);
+            let order = seeded_order(seed, n, customer_id, email, plan.now - 3_600 * hours_before);
+            rows.push(order_row(order, customer_id)?);
+        }
+        if rows.len() >= ORDERS_PER_TRANSACTION || index + 1 == emails.len() {
+            written += write_orders(db, plan, std::mem::take(&mut rows)).await?;
+            progress(written);
+        }
+    }
+    if !rows.is_empty() {
+        written += write_orders(db, plan, rows).await?;
+        progress(written);
+    }
+    Ok(written)
+}
+
+/// The template renumbered as the `n`th seeded order, of `customer_id`, processed at `at`.
+fn seeded_order(seed: &OrderSeed, n: u64, customer_id: i64, email: &str, at: i64) -> Order {
+    let mut order = seed.template.clone();
+    let id = FIRST_ORDER_ID + n;
+    order.id = id;
+    order.admin_graphql_api_id = Some(format!("gid://shopify/Order/{id}"));
+    order.number = Some(n + 1);
+    order.order_number = n + 1001;
+    order.name = format!("#{}", order.order_number);
+    order.email = Some(email.to_owned());
+    order.customer = Some(OrderCustomer {
+        id: u64::try_from(customer_id).unwrap_or_default(),
+        email: Some(email.to_owned()),
+        phone: None,
+        first_name: seed
+            .template
+            .customer
+            .as_ref()
+            .and_then(|c| c.first_name.clone()),
+        last_name: seed
+            .template
+            .customer
+            .as_ref()
+            .and_then(|c| c.last_name.clone()),
+    });
+    let at = time::OffsetDateTime::from_unix_timestamp(at).unwrap_or(order.processed_at);
+    order.created_at = at;
+    order.processed_at = at;
+    order.updated_at = Some(at);
+    // Each order gets a key of its own, as an import without a status URL does.
+    order.order_status_url = None;
+    order.token = None;
+    let lines = &seed.template.line_items;
+    order.line_items = (0..seed.line_items)
+        .filter_map(|j| {
+            let mut line = lines.get(j % lines.len().max(1))?.clone();
+            let j64 = j as u64;
+            line.id = id * 1_000 + j64;
+            line.name = line.name.map(|name| format!("{name} {}", j + 1));
+            line.title = format!("{} {}", line.title, j + 1);
+            line.sku = line.sku.map(|sku| format!("{sku}-{}", j + 1));
+            line.variant_id = line.variant_id.map(|v| v + j64);
+            line.product_id = line.product_id.map(|p| p + j64);
+            Some(line)
+        })
+        .collect();
+    let first_line = order.line_items.first().map(|line| line.id);
+    for fulfillment in &mut order.fulfillments {
+        fulfillment.id = id * 1_000 + fulfillment.id % 1_000;
+        for item in &mut fulfillment.line_items {
+            item.line_item_id = first_line.unwrap_or(item.line_item_id);
+        }
+    }
+    order
+}
+
+/// The row the order import would write for a new order of `customer_id`.
+fn order_row(order: Order, customer_id: i64) -> Result<OrderRow, StoreError> {
+    let key = OrderKey::generate();
+    let internal = |e: serde_json::Error| StoreError::Db(sea_orm::DbErr::Custom(e.to_string()));
+    let body = serde_json::to_vec(&order).map_err(internal)?;
+    let document = serde_json::to_string(&Document {
+        key: key.as_str(),
+        order: &order,
+    })
+    .map_err(internal)?;
+    Ok(OrderRow {
+        id: i64::try_from(order.id).unwrap_or(i64::MAX),
+        customer_id: Some(customer_id),
+        external_customer_id: Some(customer_id),
+        email_key: order.email.as_deref().map(email::normalize),
+        order_number: i64::try_from(order.order_number).unwrap_or(i64::MAX),
+        name: order.name.clone(),
+        processed_at: order.processed_at.unix_timestamp(),
+        total_price_key: order.total_price.amount.sort_key(),
+        remote_updated_at: order
+            .updated_at
+            .map(|at| (at.unix_timestamp_nanos() / 1_000_000) as i64),
+        content_digest: hex_digest(&body),
+        key_digest: hex_digest(key.as_str().as_bytes()),
+        document,
+    })
+}
+
+async fn write_orders(
+    db: &Database,
+    plan: &SeedPlan,
+    rows: Vec<OrderRow>,
+) -> Result<u64, StoreError> {
+    let count = rows.len() as u64;
+    let txn = db.begin_write().await?;
+    let mut rows = rows;
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(ORDER_ROWS_PER_INSERT));
+        super::orders::insert_many(&txn, plan.shop_id, rows, plan.now).await?;
+        rows = rest;
+    }
+    txn.commit().await?;
+    Ok(count)
 }

@@ -47,7 +47,7 @@ async fn every_answer_reports_its_cost_and_pages_cost_their_size() {
 #[tokio::test]
 async fn a_costly_document_is_refused_with_shopify_s_answer() {
     let app = TestApp::spawn().await;
-    let pages: Vec<String> = (0..20)
+    let pages: Vec<String> = (0..30)
         .map(|i| format!("p{i}: addresses(first: 250) {{ nodes {{ id city zip country }} }}"))
         .collect();
     let body = raw(
@@ -62,11 +62,11 @@ async fn a_costly_document_is_refused_with_shopify_s_answer() {
     let error = &body["errors"][0];
     assert_eq!(error["message"], "Complexity exceeded");
     assert_eq!(error["extensions"]["code"], "MAX_COMPLEXITY_EXCEEDED");
-    assert_eq!(error["extensions"]["maxCost"], 10_000);
+    assert_eq!(error["extensions"]["maxCost"], 25_000);
     assert!(
         error["extensions"]["cost"]
             .as_u64()
-            .is_some_and(|c| c > 10_000)
+            .is_some_and(|c| c > 25_000)
     );
 }
 

@@ -4,13 +4,12 @@
 use rand::RngCore;
 use serde_json::{Value, json};
 
+use crate::support::TestApp;
 use crate::support::database::texts;
 use crate::support::orders::{
-    app_with_webhooks, app_with_webhooks_and_mail, at, deliver, import, order,
-    prove_email_by_reset,
+    app_with_webhooks, app_with_webhooks_and_mail, at, deliver, import, order, prove_email_by_reset,
 };
 use crate::support::smtp::SmtpServer;
-use crate::support::TestApp;
 
 const ACCOUNT_PAGE: &str = "query($token: String!, $first: Int, $last: Int, $after: String, $before: String, $sortKey: OrderSortKeys, $reverse: Boolean, $query: String) {
   customer(customerAccessToken: $token) {
@@ -75,7 +74,10 @@ async fn the_account_page_lists_sorts_pages_and_counts_orders() {
     let first = &all["orders"]["edges"][0]["node"];
     assert_eq!(first["orderNumber"], 1001);
     assert_eq!(first["processedAt"], "2026-01-10T10:00:00Z");
-    assert_eq!(first["totalPrice"], json!({ "amount": "30.0", "currencyCode": "CAD" }));
+    assert_eq!(
+        first["totalPrice"],
+        json!({ "amount": "30.0", "currencyCode": "CAD" })
+    );
 
     // Hydrogen's account page: newest first.
     let newest = page(
@@ -85,11 +87,21 @@ async fn the_account_page_lists_sorts_pages_and_counts_orders() {
     )
     .await;
     assert_eq!(names(&newest), ["#1002", "#1003", "#1001"]);
-    let by_price = page(&app, &token, json!({ "first": 10, "sortKey": "TOTAL_PRICE" })).await;
+    let by_price = page(
+        &app,
+        &token,
+        json!({ "first": 10, "sortKey": "TOTAL_PRICE" }),
+    )
+    .await;
     assert_eq!(names(&by_price), ["#1002", "#1001", "#1003"]);
 
     // Page by page in both directions, in a non-id order.
-    let one = page(&app, &token, json!({ "first": 1, "sortKey": "PROCESSED_AT" })).await;
+    let one = page(
+        &app,
+        &token,
+        json!({ "first": 1, "sortKey": "PROCESSED_AT" }),
+    )
+    .await;
     assert_eq!(names(&one), ["#1001"]);
     assert_eq!(one["orders"]["pageInfo"]["hasNextPage"], true);
     assert_eq!(one["orders"]["pageInfo"]["hasPreviousPage"], false);
@@ -136,7 +148,12 @@ async fn the_account_page_lists_sorts_pages_and_counts_orders() {
     assert_eq!(names(&by_id), ["#1002"]);
     let by_name = page(&app, &token, json!({ "first": 10, "query": "name:1003" })).await;
     assert_eq!(names(&by_name), ["#1003"]);
-    let nothing = page(&app, &token, json!({ "first": 10, "query": "id:not-a-number" })).await;
+    let nothing = page(
+        &app,
+        &token,
+        json!({ "first": 10, "query": "id:not-a-number" }),
+    )
+    .await;
     assert_eq!(names(&nothing), Vec::<String>::new());
     assert_eq!(nothing["orders"]["totalCount"], "0");
 }
@@ -147,7 +164,10 @@ async fn page_sizes_and_cursors_are_checked() {
     for (args, message) in [
         (json!({ "first": 251 }), "first must be between 0 and 250"),
         (json!({}), "you must provide one of first or last"),
-        (json!({ "first": 1, "after": "bm90IGEgY3Vyc29y" }), "after is not a valid cursor"),
+        (
+            json!({ "first": 1, "after": "bm90IGEgY3Vyc29y" }),
+            "after is not a valid cursor",
+        ),
     ] {
         let mut variables = args;
         variables["token"] = json!(token);
@@ -160,8 +180,20 @@ async fn page_sizes_and_cursors_are_checked() {
 async fn guest_orders_join_an_account_only_once_its_email_is_proven() {
     let smtp = SmtpServer::start();
     let app = app_with_webhooks_and_mail(&smtp).await;
-    deliver(&app, "orders/create", "e1", &order(6001, 1001, "guest@example.com")).await;
-    deliver(&app, "orders/create", "e2", &order(6002, 1002, "GUEST@example.com ")).await;
+    deliver(
+        &app,
+        "orders/create",
+        "e1",
+        &order(6001, 1001, "guest@example.com"),
+    )
+    .await;
+    deliver(
+        &app,
+        "orders/create",
+        "e2",
+        &order(6002, 1002, "GUEST@example.com "),
+    )
+    .await;
 
     // Whoever signs up with the address first does not read its orders.
     let token = app.signed_in_customer("guest@example.com").await;
@@ -176,8 +208,17 @@ async fn guest_orders_join_an_account_only_once_its_email_is_proven() {
     assert_eq!(names(&after), ["#1001", "#1002"]);
 
     // A later order with the proven address joins at once.
-    deliver(&app, "orders/create", "e3", &order(6003, 1003, "guest@example.com")).await;
-    assert_eq!(page(&app, &token, json!({ "first": 10 })).await["numberOfOrders"], "3");
+    deliver(
+        &app,
+        "orders/create",
+        "e3",
+        &order(6003, 1003, "guest@example.com"),
+    )
+    .await;
+    assert_eq!(
+        page(&app, &token, json!({ "first": 10 })).await["numberOfOrders"],
+        "3"
+    );
     assert_eq!(
         texts(&app, "SELECT email_verified_by FROM customers").await,
         vec!["reset".to_owned()]
@@ -192,7 +233,10 @@ async fn an_order_that_names_the_customer_is_theirs_at_once_and_follows_an_email
     let mut named = order(7001, 1001, "someone-else@example.com");
     named["customer"] = json!({ "id": numeric_id(&customer["id"]), "email": "named@example.com" });
     deliver(&app, "orders/create", "e1", &named).await;
-    assert_eq!(names(&page(&app, &token, json!({ "first": 5 })).await), ["#1001"]);
+    assert_eq!(
+        names(&page(&app, &token, json!({ "first": 5 })).await),
+        ["#1001"]
+    );
 
     let update = app
         .graphql(
@@ -204,7 +248,10 @@ async fn an_order_that_names_the_customer_is_theirs_at_once_and_follows_an_email
         .as_str()
         .map(str::to_owned)
         .unwrap_or(token);
-    assert_eq!(names(&page(&app, &token, json!({ "first": 5 })).await), ["#1001"]);
+    assert_eq!(
+        names(&page(&app, &token, json!({ "first": 5 })).await),
+        ["#1001"]
+    );
 }
 
 const ORDER_BY_ID: &str = "query($id: ID!) { node(id: $id) { __typename ... on Order { id name email statusUrl customerUrl } } }";
@@ -225,8 +272,13 @@ async fn an_order_id_with_its_key_reads_the_order_and_nothing_else_does() {
     let found = app.graphql(ORDER_BY_ID, json!({ "id": id })).await;
     assert_eq!(found["data"]["node"]["name"], "#1001", "{found}");
     assert_eq!(found["data"]["node"]["id"], id.as_str());
-    let status = found["data"]["node"]["statusUrl"].as_str().expect("status url");
-    assert_eq!(status, format!("https://localhost:3000/account/orders/5001?key={key}"));
+    let status = found["data"]["node"]["statusUrl"]
+        .as_str()
+        .expect("status url");
+    assert_eq!(
+        status,
+        format!("https://localhost:3000/account/orders/5001?key={key}")
+    );
 
     let mut wrong = key.to_owned().into_bytes();
     wrong[0] = if wrong[0] == b'a' { b'b' } else { b'a' };
@@ -237,24 +289,36 @@ async fn an_order_id_with_its_key_reads_the_order_and_nothing_else_does() {
         "gid://shopify/Order/5001?key=short",
         "gid://shopify/Order/999999?key=00000000000000000000000000000000",
     ] {
-        let response = app.graphql(ORDER_BY_ID, json!({ "id": not_readable })).await;
-        assert_eq!(response["data"]["node"], Value::Null, "{not_readable}: {response}");
+        let response = app
+            .graphql(ORDER_BY_ID, json!({ "id": not_readable }))
+            .await;
+        assert_eq!(
+            response["data"]["node"],
+            Value::Null,
+            "{not_readable}: {response}"
+        );
         assert!(response.get("errors").is_none(), "{response}");
     }
 
     // The owner, named by @inContext(buyer:), reads it without the key; another customer not.
     let by_owner = "query($id: ID!, $buyer: String!) @inContext(buyer: {customerAccessToken: $buyer}) { node(id: $id) { ... on Order { name } } }";
-    let owned = app.graphql(by_owner, json!({ "id": base, "buyer": token })).await;
+    let owned = app
+        .graphql(by_owner, json!({ "id": base, "buyer": token }))
+        .await;
     assert_eq!(owned["data"]["node"]["name"], "#1001", "{owned}");
     let stranger = app.signed_in_customer("stranger@example.com").await;
-    let refused = app.graphql(by_owner, json!({ "id": base, "buyer": stranger })).await;
+    let refused = app
+        .graphql(by_owner, json!({ "id": base, "buyer": stranger }))
+        .await;
     assert_eq!(refused["data"]["node"], Value::Null);
 }
 
 #[tokio::test]
 async fn ten_thousand_random_keys_for_real_orders_read_nothing() {
     let app = app_with_webhooks().await;
-    let orders: Vec<Value> = (0..20).map(|i| order(8000 + i, 2000 + i, "k@example.com")).collect();
+    let orders: Vec<Value> = (0..20)
+        .map(|i| order(8000 + i, 2000 + i, "k@example.com"))
+        .collect();
     import(&app, &orders).await;
     let mut random = rand::thread_rng();
     let mut reads = 0;
@@ -263,7 +327,11 @@ async fn ten_thousand_random_keys_for_real_orders_read_nothing() {
             .map(|i| {
                 let mut key = [0u8; 16];
                 random.fill_bytes(&mut key);
-                format!("gid://shopify/Order/{}?key={}", 8000 + (round * 250 + i) % 20, hex::encode(key))
+                format!(
+                    "gid://shopify/Order/{}?key={}",
+                    8000 + (round * 250 + i) % 20,
+                    hex::encode(key)
+                )
             })
             .collect();
         let response = app
@@ -282,9 +350,17 @@ async fn ten_thousand_random_keys_for_real_orders_read_nothing() {
 #[tokio::test]
 async fn a_deleted_customer_s_orders_are_kept_without_personal_data() {
     let (app, _smtp, _token) = customer_with_three_orders().await;
-    let before = texts(&app, "SELECT document FROM orders WHERE customer_id IS NOT NULL").await;
+    let before = texts(
+        &app,
+        "SELECT document FROM orders WHERE customer_id IS NOT NULL",
+    )
+    .await;
     assert_eq!(before.len(), 3);
-    assert!(before.iter().all(|d| d.contains("buyer@example.com") || d.contains("Buyer@Example.com")));
+    assert!(
+        before
+            .iter()
+            .all(|d| d.contains("buyer@example.com") || d.contains("Buyer@Example.com"))
+    );
     assert!(
         app.app
             .shop()
@@ -320,7 +396,15 @@ async fn the_account_page_costs_a_fixed_number_of_statements() {
             let mut o = order(10_000 + i, 3000 + i, "busy@example.com");
             o["customer"] = json!({ "id": customer_id });
             let line = o["line_items"][0].clone();
-            o["line_items"] = json!((0..4).map(|n| { let mut l = line.clone(); l["id"] = json!(n + 1); l }).collect::<Vec<_>>());
+            o["line_items"] = json!(
+                (0..4)
+                    .map(|n| {
+                        let mut l = line.clone();
+                        l["id"] = json!(n + 1);
+                        l
+                    })
+                    .collect::<Vec<_>>()
+            );
             o["fulfillments"] = json!([]);
             o
         })

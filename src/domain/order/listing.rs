@@ -78,7 +78,11 @@ fn moment(value: &str) -> Option<i64> {
     }
     Date::parse(value, format_description!("[year]-[month]-[day]"))
         .ok()
-        .map(|date| PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_utc().unix_timestamp())
+        .map(|date| {
+            PrimitiveDateTime::new(date, Time::MIDNIGHT)
+                .assume_utc()
+                .unix_timestamp()
+        })
 }
 
 fn comparison(value: &str) -> (Comparison, &str) {
@@ -200,15 +204,22 @@ mod tests {
     fn reads_the_filters_clients_send() {
         let filter = OrderFilter::parse("id:4502877978678");
         assert_eq!(filter.id, Some(4_502_877_978_678));
-        let filter = OrderFilter::parse("processed_at:>=2026-01-01 processed_at:<2026-02-01T00:00:00Z");
+        let filter =
+            OrderFilter::parse("processed_at:>=2026-01-01 processed_at:<2026-02-01T00:00:00Z");
         assert_eq!(
             filter.processed_at,
-            vec![(Comparison::Ge, 1_767_225_600), (Comparison::Lt, 1_769_904_000)]
+            vec![
+                (Comparison::Ge, 1_767_225_600),
+                (Comparison::Lt, 1_769_904_000)
+            ]
         );
         let filter = OrderFilter::parse("processed_at:2026-01-01");
         assert_eq!(
             filter.processed_at,
-            vec![(Comparison::Ge, 1_767_225_600), (Comparison::Lt, 1_767_312_000)]
+            vec![
+                (Comparison::Ge, 1_767_225_600),
+                (Comparison::Lt, 1_767_312_000)
+            ]
         );
         let filter = OrderFilter::parse(r##"name:"#1001" AND status:open"##);
         assert_eq!(filter.names(), vec!["#1001".to_owned(), "1001".to_owned()]);
@@ -223,14 +234,20 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_in_shopifys_shape() {
-        let cursor = OrderCursor { id: 7, value: 1_700_000_000 };
+        let cursor = OrderCursor {
+            id: 7,
+            value: 1_700_000_000,
+        };
         let text = cursor.encode(OrderSort::ProcessedAt, 3);
         let json = STANDARD.decode(&text).expect("base64");
         assert_eq!(
             String::from_utf8(json).expect("utf-8"),
             r#"{"last_id":7,"last_value":"1700000000","offset":3}"#
         );
-        assert_eq!(OrderCursor::decode(&text, OrderSort::ProcessedAt), Some(cursor));
+        assert_eq!(
+            OrderCursor::decode(&text, OrderSort::ProcessedAt),
+            Some(cursor)
+        );
         let by_id = OrderCursor { id: 7, value: 7 };
         assert_eq!(
             OrderCursor::decode(&by_id.encode(OrderSort::Id, 0), OrderSort::Id),

@@ -17,8 +17,8 @@ mod tests;
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
 use serde::de::{self, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 

@@ -138,7 +138,10 @@ const COLUMNS: &[(Col, &str)] = &[
     (Col::LineitemName, "Lineitem name"),
     (Col::LineitemPrice, "Lineitem price"),
     (Col::LineitemSku, "Lineitem sku"),
-    (Col::LineitemFulfillmentStatus, "Lineitem fulfillment status"),
+    (
+        Col::LineitemFulfillmentStatus,
+        "Lineitem fulfillment status",
+    ),
     (Col::LineitemDiscount, "Lineitem discount"),
     (Col::Vendor, "Vendor"),
 ];
@@ -365,7 +368,8 @@ impl Converter {
             }
             group.fields[*col as usize] = value(index, row, *col)?;
         }
-        if let (Some(first), Some(this)) = (&group.fields[Col::Id as usize], value(index, row, Col::Id)?)
+        if let (Some(first), Some(this)) =
+            (&group.fields[Col::Id as usize], value(index, row, Col::Id)?)
             && *first != this
         {
             return Err(format!(
@@ -381,7 +385,10 @@ impl Converter {
         for (slot, col) in values.iter_mut().zip(ITEM_COLUMNS) {
             *slot = value(index, row, col)?;
         }
-        group.items.push(Item { line, values });
+        // A row without any line-item value (an export cut down to order columns) adds none.
+        if values.iter().any(Option::is_some) {
+            group.items.push(Item { line, values });
+        }
         Ok(())
     }
 
@@ -405,7 +412,11 @@ impl Converter {
     }
 }
 
-fn raw<'r>(index: &[Option<usize>; COLUMN_COUNT], row: &'r csv::ByteRecord, col: Col) -> Option<&'r [u8]> {
+fn raw<'r>(
+    index: &[Option<usize>; COLUMN_COUNT],
+    row: &'r csv::ByteRecord,
+    col: Col,
+) -> Option<&'r [u8]> {
     index[col as usize].and_then(|i| row.get(i))
 }
 
@@ -537,11 +548,12 @@ fn order_json(group: &Group) -> Result<Value, String> {
         "financial_status",
         get(Col::FinancialStatus).map(rest_status).as_deref(),
     );
-    let fulfillment = get(Col::FulfillmentStatus).map(|status| match rest_status(status).as_str() {
-        "pending" | "unfulfilled" => "unfulfilled".to_owned(),
-        "partially_fulfilled" => "partial".to_owned(),
-        other => other.to_owned(),
-    });
+    let fulfillment =
+        get(Col::FulfillmentStatus).map(|status| match rest_status(status).as_str() {
+            "pending" | "unfulfilled" => "unfulfilled".to_owned(),
+            "partially_fulfilled" => "partial".to_owned(),
+            other => other.to_owned(),
+        });
     put("fulfillment_status", fulfillment.as_deref());
     for (key, col) in [
         ("created_at", Col::CreatedAt),
@@ -695,7 +707,10 @@ fn address<'g>(get: &impl Fn(Col) -> Option<&'g str>, cols: &AddressColumns) -> 
         put("last_name", last);
     }
     // `Street` is address1 and address2 together: only for exports without the split columns.
-    put("address1", address1.or(if address2.is_none() { street } else { None }));
+    put(
+        "address1",
+        address1.or(if address2.is_none() { street } else { None }),
+    );
     put("address2", address2);
     put("company", company);
     put("city", city);
@@ -797,7 +812,10 @@ Shipping Province Name,Payment ID,Payment Terms Name,Next Payment Due At,Payment
     fn the_sample_export_converts_to_orders_that_parse() {
         let orders = convert(SAMPLE).expect("the header");
         assert_eq!(orders.len(), 3, "{orders:#?}");
-        let names: Vec<_> = orders.iter().map(|o| o.name.clone().expect("a name")).collect();
+        let names: Vec<_> = orders
+            .iter()
+            .map(|o| o.name.clone().expect("a name"))
+            .collect();
         assert_eq!(names, ["#1001", "#1002", "#1003"]);
         for converted in &orders {
             let bytes = serde_json::to_vec(ok(converted)).expect("json");
@@ -812,15 +830,31 @@ Shipping Province Name,Payment ID,Payment Terms Name,Next Payment Due At,Payment
         assert_eq!(first["created_at"], "2026-11-30T10:00:00-05:00");
         assert_eq!(first["financial_status"], "paid");
         assert_eq!(first["fulfillment_status"], "partial");
-        assert_eq!(first["total_shipping_price_set"]["shop_money"]["amount"], "5.00");
-        assert_eq!(first["discount_codes"], json!([{"code": "WELCOME10", "amount": "3.50"}]));
+        assert_eq!(
+            first["total_shipping_price_set"]["shop_money"]["amount"],
+            "5.00"
+        );
+        assert_eq!(
+            first["discount_codes"],
+            json!([{"code": "WELCOME10", "amount": "3.50"}])
+        );
         let items = first["line_items"].as_array().expect("line items");
         assert_eq!(items.len(), 3);
-        let ids: Vec<u64> = items.iter().map(|i| i["id"].as_u64().expect("id")).collect();
-        assert_eq!(ids, [50_010_010_010_001, 50_010_010_010_002, 50_010_010_010_003]);
+        let ids: Vec<u64> = items
+            .iter()
+            .map(|i| i["id"].as_u64().expect("id"))
+            .collect();
+        assert_eq!(
+            ids,
+            [50_010_010_010_001, 50_010_010_010_002, 50_010_010_010_003]
+        );
         assert_eq!(items[1]["quantity"], "2");
         assert_eq!(items[0]["fulfillment_status"], "fulfilled");
-        assert_eq!(items[1].get("fulfillment_status"), None, "pending is REST's null");
+        assert_eq!(
+            items[1].get("fulfillment_status"),
+            None,
+            "pending is REST's null"
+        );
         // The quoted note with a comma and a line break is one value.
         assert_eq!(
             first["note"],
@@ -876,7 +910,11 @@ Shipping Province Name,Payment ID,Payment Terms Name,Next Payment Due At,Payment
             .map(|o| o.order.clone().expect_err("refused"))
             .collect();
         assert!(reasons[0].contains("`Id` is empty"), "{}", reasons[0]);
-        assert!(reasons[1].contains("`Name` has no digits"), "{}", reasons[1]);
+        assert!(
+            reasons[1].contains("`Name` has no digits"),
+            "{}",
+            reasons[1]
+        );
         assert!(reasons[2].contains("`Created at`"), "{}", reasons[2]);
         assert!(!reasons[2].contains("30/11"), "values are not repeated");
     }

@@ -4,14 +4,14 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 use super::access;
-use super::customer_orders::{self, OrderSortKeys};
-use super::order::OrderConnection;
-use crate::accounts::OrderListRequest;
 use super::address::{
     AddressLoader, MailingAddress, MailingAddressConnection, MailingAddressEdge, PageInfo,
 };
+use super::customer_orders::{self, OrderSortKeys};
+use super::order::OrderConnection;
 use super::scalars::{DateTime, UnsignedInt64};
 use crate::accounts::IssuedToken;
+use crate::accounts::OrderListRequest;
 use crate::domain::customer::CustomerRecord;
 use crate::domain::ids::gid;
 use crate::domain::mailing_address::AddressRecord;

@@ -150,3 +150,31 @@ pub async fn import(app: &TestApp, orders: &[Value]) {
         .await
         .expect("imported");
 }
+
+/// Gives `order` a status URL in Shopify's shape (`…/orders/<token>/authenticate?key=<key>`),
+/// so the key of its Storefront id is `key` rather than one the server makes.
+pub fn with_status_key(mut order: Value, key: &str) -> Value {
+    let token = order["token"].as_str().unwrap_or("0").to_owned();
+    order["order_status_url"] = json!(format!(
+        "https://northwind-coffee.myshopify.com/73459876098/orders/{token}/authenticate?key={key}"
+    ));
+    order
+}
+
+/// Names the customer `id` (the number of their `gid://shopify/Customer/<id>`) as the order's
+/// customer, which links the order to that account at once.
+pub fn of_customer(mut order: Value, id: u64, email: &str) -> Value {
+    order["customer"] = json!({ "id": id, "email": email });
+    order
+}
+
+/// Sets a REST money field the way Shopify sends it: the plain string (`price`) and its
+/// `_set` pair (`price_set`), in the fixture's currency.
+pub fn set_money(object: &mut Value, field: &str, amount: &str) {
+    let currency = "CAD";
+    object[field] = json!(amount);
+    object[format!("{field}_set")] = json!({
+        "shop_money": { "amount": amount, "currency_code": currency },
+        "presentment_money": { "amount": amount, "currency_code": currency },
+    });
+}
