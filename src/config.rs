@@ -619,7 +619,16 @@ mod tests {
             )?;
             jail.set_env("STOREFRONT_PASSWORD__MAX_LENGTH", "64");
             jail.set_env("DATABASE_URL", "postgres://db/storefront");
+            jail.set_env("STOREFRONT_SHOP__SHOPIFY_WEBHOOK_SECRET", "shopify-secret");
             let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                config
+                    .shop
+                    .shopify_webhook_secret
+                    .as_ref()
+                    .map(|s| s.expose_secret().to_owned()),
+                Some("shopify-secret".to_owned())
+            );
             assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
             assert_eq!(config.password.min_length, 5);
             assert_eq!(config.password.max_length, 64);

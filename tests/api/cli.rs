@@ -503,6 +503,61 @@ async fn shops_are_created_listed_and_given_tokens_from_the_command_line() {
 }
 
 #[tokio::test]
+async fn a_shop_gets_its_shopify_webhook_secret_and_order_links_from_the_command_line() {
+    let cli = Cli::new().await;
+    // The default shop too: the configuration may leave these unset.
+    let updated = cli.run(&[
+        "shops",
+        "update",
+        "default",
+        "--shopify-webhook-secret",
+        "very-secret-shopify",
+        "--order-url-template",
+        "https://{domain}/orders/{number}?key={key}",
+    ]);
+    stdout(&updated);
+    // Every later start syncs the default shop from the configuration; what it leaves unset stays.
+    let shown = stdout(&cli.run(&["shops", "show", "default", "--json"]));
+    let shown: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    assert_eq!(shown["shopify_webhooks"], true);
+    assert_eq!(
+        shown["order_url_template"],
+        "https://{domain}/orders/{number}?key={key}"
+    );
+    assert!(!shown.to_string().contains("very-secret"));
+
+    let bad = cli.run(&[
+        "shops",
+        "update",
+        "default",
+        "--order-url-template",
+        "/orders/{id}",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("absolute http(s) URL"),
+        "{}",
+        stderr(&bad)
+    );
+
+    let off = cli.run(&[
+        "shops",
+        "update",
+        "default",
+        "--no-shopify-webhooks",
+        "--no-order-url-template",
+    ]);
+    stdout(&off);
+    let shown = stdout(&cli.run(&["shops", "show", "default", "--json"]));
+    let shown: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    assert_eq!(shown["shopify_webhooks"], false);
+    assert_eq!(
+        shown["order_url_template"],
+        "https://{domain}/account/orders/{id}?key={key}"
+    );
+}
+
+#[tokio::test]
 async fn the_banner_names_only_what_is_served() {
     let development = Cli::new().await;
     let server = development.serve(&[], true);
