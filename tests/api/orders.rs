@@ -311,6 +311,24 @@ async fn an_order_id_with_its_key_reads_the_order_and_nothing_else_does() {
         .graphql(by_owner, json!({ "id": base, "buyer": stranger }))
         .await;
     assert_eq!(refused["data"]["node"], Value::Null);
+
+    // An order's address is read through its order, never as a node of its own.
+    let address = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Order { shippingAddress { id city } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let address_id = address["data"]["node"]["shippingAddress"]["id"]
+        .as_str()
+        .expect("an address id")
+        .to_owned();
+    assert!(address_id.ends_with("?model_name=Address"), "{address_id}");
+    let as_node = "query($id: ID!, $buyer: String!) @inContext(buyer: {customerAccessToken: $buyer}) { node(id: $id) { id } }";
+    let node = app
+        .graphql(as_node, json!({ "id": address_id, "buyer": token }))
+        .await;
+    assert_eq!(node["data"]["node"], Value::Null, "{node}");
 }
 
 #[tokio::test]

@@ -151,13 +151,27 @@ fn in_context_directive_is_declared_as_shopify_declares_it() {
 }
 
 /// Where a served field behaves differently from Shopify, the README says why; the table says so.
-const DIFFERS: [(&str, &str); 7] = [
+const DIFFERS: [(&str, &str); 12] = [
     ("MailingAddress.id", "no access token appended to the id"),
     ("MailingAddress.latitude", "always null: no geocoding"),
     ("MailingAddress.longitude", "always null: no geocoding"),
     (
-        "Customer.numberOfOrders",
-        "always \"0\": orders are not served",
+        "Customer.avatarUrl",
+        "always null: no avatar images are kept",
+    ),
+    (
+        "Customer.socialLoginProvider",
+        "always null: no social login",
+    ),
+    ("Order.totalRefunded", "always zero: refunds are not kept"),
+    (
+        "Order.shippingDiscountAllocations",
+        "always empty: shipping-line allocations are not kept",
+    ),
+    ("ProductVariant.image", "always null: no product catalogue"),
+    (
+        "Product.handle",
+        "made from the line's title: no product catalogue",
     ),
     (
         "Mutation.customerRecover",

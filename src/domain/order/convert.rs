@@ -45,14 +45,22 @@ fn required_id(value: Option<Scalar>, path: &str, field: &str) -> Result<u64> {
     required(id(value, path, field)?, path, field)
 }
 
+/// Counts are served as GraphQL `Int`s (32-bit, signed): larger ones are refused here rather
+/// than failing on every read.
 fn count(value: Option<Scalar>, path: &str, field: &str) -> Result<Option<u32>> {
     let Some(value) = value else { return Ok(None) };
-    value.0.parse::<u32>().map(Some).map_err(|_| {
-        OrderError::invalid(
-            at(path, field),
-            format!("{:?} is not a whole number from 0 to {}", value.0, u32::MAX),
-        )
-    })
+    value
+        .0
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n <= i32::MAX as u32)
+        .map(Some)
+        .ok_or_else(|| {
+            OrderError::invalid(
+                at(path, field),
+                format!("{:?} is not a whole number from 0 to {}", value.0, i32::MAX),
+            )
+        })
 }
 
 fn index(value: Option<Scalar>, path: &str, field: &str) -> Result<usize> {
@@ -168,6 +176,13 @@ pub fn order(raw: raw::Order) -> Result<Order> {
     let id = required_id(raw.id, "", "id")?;
     let name = required_text(raw.name, "", "name")?;
     let order_number = required_id(raw.order_number, "", "order_number")?;
+    // Served as a GraphQL `Int` (`orderNumber: Int!`).
+    if order_number > i32::MAX as u64 {
+        return Err(OrderError::invalid(
+            "order_number",
+            format!("{order_number} is larger than {}", i32::MAX),
+        ));
+    }
     let created_at = required(
         timestamp(raw.created_at, "", "created_at")?,
         "",

@@ -709,3 +709,22 @@ fn collect_pointers(value: &Value, prefix: String, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[test]
+fn numbers_served_as_graphql_ints_must_fit_them() {
+    assert_eq!(
+        invalid_field(parse_value(&fixture_with(
+            "/order_number",
+            json!(2_147_483_648u64)
+        ))),
+        "order_number"
+    );
+    assert!(parse_value(&fixture_with("/order_number", json!(2_147_483_647u64))).is_ok());
+    assert_eq!(
+        invalid_field(parse_value(&fixture_with(
+            "/line_items/0/quantity",
+            json!(2_147_483_648u64)
+        ))),
+        "line_items[0].quantity"
+    );
+}

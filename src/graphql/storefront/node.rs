@@ -59,6 +59,10 @@ pub async fn resolve(ctx: &Context<'_>, field: &str, id: &str) -> Result<Option<
             .map_err(|e| access::internal(ctx, e))?;
         return Ok(found.map(|order| Node::Order(Order(order))));
     }
+    // An order's address (`model_name=Address`) is read through its order, never as a node.
+    if id.contains("model_name=Address") && !id.contains("model_name=CustomerAddress") {
+        return Ok(None);
+    }
     let Some(token) = buyer.or_else(|| token_in_id(id)) else {
         return Ok(None);
     };

@@ -7,9 +7,6 @@
 //! non-null value that the order record does not carry, the field's comment says which value
 //! stands in for it.
 
-// Wired by Customer.orders and node(id:).
-#![allow(dead_code, unused_imports)]
-
 mod currency_code;
 mod discount;
 mod enums;

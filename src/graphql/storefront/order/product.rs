@@ -213,6 +213,11 @@ impl Image {
         match *self {}
     }
 
+    /// The ThumbHash of the image.
+    async fn thumbhash(&self) -> Option<String> {
+        match *self {}
+    }
+
     /// The original width of the image in pixels. Returns `null` if the image isn't hosted by Shopify.
     async fn width(&self) -> Option<i32> {
         match *self {}
