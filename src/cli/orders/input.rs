@@ -58,7 +58,9 @@ pub trait Records: Send {
 }
 
 /// Why an order was refused, for the report: the parser's message, except that values quoted
-/// in a JSON syntax or type error are left out, since they may be personal data.
+/// in a JSON syntax or type error, and an address's invalid values, are left out, since they
+/// may be personal data. (Other invalid values the parser quotes are ids, amounts, dates, codes
+/// and statuses.)
 pub fn reason(error: &OrderError) -> String {
     match error {
         OrderError::Malformed {
@@ -75,6 +77,10 @@ pub fn reason(error: &OrderError) -> String {
                 "not valid order JSON at {at}: {}",
                 without_quoted_values(message)
             )
+        }
+        // An address's coordinates locate a person: the field is named, its value is not.
+        OrderError::Invalid { field, .. } if field.contains("address") => {
+            format!("`{field}` is invalid")
         }
         other => other.to_string(),
     }
@@ -494,6 +500,12 @@ mod tests {
             without_quoted_values(r#"invalid type: string "a \" b", expected x"#),
             r#"invalid type: string "…", expected x"#
         );
+        let error = parse_order(
+            br##"{"id": 1, "name": "#1", "order_number": 1, "created_at": "2026-01-01T00:00:00Z",
+                "currency": "USD", "total_price": "1", "shipping_address": {"latitude": "45.42 N"}}"##,
+        )
+        .expect_err("refused");
+        assert_eq!(reason(&error), "`shipping_address.latitude` is invalid");
         assert_eq!(
             without_quoted_values("invalid type: integer `4165550074`, expected a list"),
             "invalid type: integer `…`, expected a list"

@@ -30,9 +30,13 @@ use input::{JsonLines, JsonOrders, Position, Record, Records, ShopifyCsv};
 
 #[derive(Subcommand)]
 pub enum OrdersCommand {
-    /// Import orders from a file: Shopify's REST Order JSON (the `orders/create` webhook body),
-    /// one per line or as an array, or Shopify's orders CSV export. Safe to run again: orders
-    /// already imported are updated when newer and otherwise left alone.
+    /// Import orders from a file; safe to run again.
+    ///
+    /// The formats: Shopify's REST Order JSON (the `orders/create` webhook body), one order per
+    /// line or as an array, and Shopify's orders CSV export. An order imported before is updated
+    /// when the file's version is newer and otherwise left alone. Exit status: 0 when every
+    /// order was imported, 1 when some were refused (the others were imported), 2 when the
+    /// import could not run to its end.
     Import(ImportArgs),
 }
 
@@ -81,13 +85,8 @@ pub async fn run(
                 summary.refused,
                 summary.read
             )),
-            Err(error) => {
-                // Not the exit status 1 of refusals: the import did not run to its end.
-                let _ = std::io::stdout().flush();
-                eprintln!("Error: {error:?}");
-                storefront::Database::release_all_id_nodes().await;
-                std::process::exit(2);
-            }
+            // Not the exit status 1 of refusals: the import did not run to its end.
+            Err(error) => Err(super::ExitWith { code: 2, error }.into()),
         },
     }
 }
