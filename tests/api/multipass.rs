@@ -219,3 +219,30 @@ async fn a_disabled_customer_is_re_enabled_and_the_identifier_comes_before_the_e
         format!("gid://shopify/Customer/{}", invited.id)
     );
 }
+
+#[tokio::test]
+async fn a_multipass_sign_in_proves_the_email_and_brings_its_guest_orders() {
+    let app = app().await;
+    // A customer who signed up with the address first sees none of its guest orders...
+    app.create_customer("shopper@example.com").await;
+    crate::support::orders::import(
+        &app,
+        &[
+            crate::support::orders::order(9101, 1101, "shopper@example.com"),
+            crate::support::orders::order(9102, 1102, "someone@example.com"),
+        ],
+    )
+    .await;
+    let orders = "query($t: String!) { customer(customerAccessToken: $t) { numberOfOrders orders(first: 5) { nodes { name } } } }";
+    let signed_up = app.signed_in_customer_existing("shopper@example.com").await;
+    assert_eq!(
+        app.graphql(orders, json!({ "t": signed_up })).await["data"]["customer"]["numberOfOrders"],
+        "0"
+    );
+    // ...until the shop vouches for the address with a Multipass sign-in.
+    let token = our_token(json!({ "email": "shopper@example.com" }), now());
+    let access = access_token(&sign_in(&app, &token).await);
+    let customer = app.graphql(orders, json!({ "t": access })).await["data"]["customer"].clone();
+    assert_eq!(customer["numberOfOrders"], "1");
+    assert_eq!(customer["orders"]["nodes"], json!([{ "name": "#1101" }]));
+}
