@@ -329,6 +329,7 @@ impl Orders<'_> {
             .into_iter()
             .map(|v| (v.id, v))
             .collect();
+        let in_database: std::collections::HashSet<i64> = stored.keys().copied().collect();
 
         // The accounts the batch can link to, in two statements.
         let named: Vec<i64> = batch
@@ -379,9 +380,9 @@ impl Orders<'_> {
                     deleted_at: None,
                 },
             );
-            let exists = outcome == ImportOutcome::Updated
-                || pending.iter().any(|(pending_id, ..)| *pending_id == id);
-            pending.retain(|(pending_id, ..)| *pending_id != id || exists);
+            // Whether the row is in the database already (not merely earlier in this batch):
+            // an update of it, or an insert of the batch's last version of it.
+            let exists = in_database.contains(&id);
             pending.push((id, order, digest, updated_at, exists));
         }
 

@@ -443,3 +443,21 @@ async fn the_account_page_costs_a_fixed_number_of_statements() {
         assert_eq!(statements, 3, "statements for {query}");
     }
 }
+
+#[tokio::test]
+async fn two_versions_of_a_new_order_in_one_batch_store_the_newer() {
+    let app = TestApp::spawn_quiet_with(|_| {}).await;
+    let mut first = order(9301, 1301, "batch@example.com");
+    first["updated_at"] = json!("2026-05-01T10:00:00Z");
+    let mut second = first.clone();
+    second["name"] = json!("#1301-B");
+    second["updated_at"] = json!("2026-05-01T11:00:00Z");
+    let mut stale = first.clone();
+    stale["name"] = json!("#1301-OLD");
+    stale["updated_at"] = json!("2026-05-01T09:00:00Z");
+    import(&app, &[first, second, stale]).await;
+    assert_eq!(
+        texts(&app, "SELECT name FROM orders").await,
+        vec!["#1301-B".to_owned()]
+    );
+}
