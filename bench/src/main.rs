@@ -67,6 +67,11 @@ struct Args {
     /// Line items of each seeded order.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
     line_items: u16,
+    /// A file with a GraphQL document (taking `$token`) that `account` sends instead of the
+    /// account page, to see what part of the page costs what; answers are then only checked to
+    /// have no error and a customer.
+    #[arg(long)]
+    account_document: Option<PathBuf>,
     /// Extra server settings, `KEY=VALUE` (e.g. STOREFRONT_DATABASE__MAX_CONNECTIONS=4).
     #[arg(long = "server-env", value_parser = parse_key_value)]
     server_env: Vec<(String, String)>,
@@ -84,6 +89,12 @@ async fn main() -> anyhow::Result<()> {
     if let Some(command) = args.command {
         return orders::run(command);
     }
+    let account_document = args
+        .account_document
+        .as_ref()
+        .map(std::fs::read_to_string)
+        .transpose()
+        .context("reading --account-document")?;
     let dir = tempfile::tempdir()?;
     let database_url = args.database_url.clone().unwrap_or_else(|| {
         format!(
@@ -145,6 +156,12 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     let seed_seconds = seeding.elapsed().as_secs_f64();
+    println!(
+        "seeded {} customers, {} addresses, {} tokens in {seed_seconds:.1} s",
+        args.customers,
+        args.customers * u64::from(args.addresses),
+        tokens.len()
+    );
     let order_customers = args.order_customers.min(plan.tokens);
     let mut order_seconds = 0.0;
     if args.scenarios.iter().any(|s| s == "account") && order_customers > 0 {
@@ -171,12 +188,6 @@ async fn main() -> anyhow::Result<()> {
     }
     drop(accounts);
     db.close().await;
-    println!(
-        "seeded {} customers, {} addresses, {} tokens in {seed_seconds:.1} s",
-        args.customers,
-        args.customers * u64::from(args.addresses),
-        tokens.len()
-    );
 
     // Throttles that would refuse a benchmark's legitimate traffic from one address are opened.
     let mut env = vec![
@@ -221,6 +232,7 @@ async fn main() -> anyhow::Result<()> {
             .collect(),
         orders_per_page: (args.orders_per_customer as usize).min(10),
         line_items_per_order: usize::from(args.line_items).min(10),
+        account_document,
         tokens,
         customers: args.customers,
         email_prefix,
@@ -228,9 +240,12 @@ async fn main() -> anyhow::Result<()> {
     });
     let duration = Duration::from_secs(args.duration);
     let mut rows = Vec::new();
+    // CPU milliseconds per request, of the server and of this load generator.
+    let mut costs = Vec::new();
     let mut results: std::collections::HashMap<String, Outcome> = Default::default();
     for name in &args.scenarios {
         let measured = Measure::start(&pids);
+        let own_cpu_before = server::cpu_seconds(std::process::id());
         let outcome = match name.as_str() {
             "argon2" | "stack" | "read" | "read-apq" | "account" | "login" | "write" | "signup"
             | "mixed" => {
@@ -265,8 +280,20 @@ async fn main() -> anyhow::Result<()> {
             other => anyhow::bail!("unknown scenario {other}"),
         };
         let (cpu, peak) = measured.finish(&pids);
+        let own_cpu = 100.0 * (server::cpu_seconds(std::process::id()) - own_cpu_before)
+            / outcome.elapsed.as_secs_f64();
         if let Some(error) = &outcome.first_error {
             eprintln!("  {name}: first error: {}", truncate(error, 300));
+        }
+        if outcome.requests > 0 && name != "isolation" {
+            let per_request = |percent: f64| {
+                percent / 100.0 * outcome.elapsed.as_secs_f64() * 1000.0 / outcome.requests as f64
+            };
+            costs.push(format!(
+                "{name} {:.3} / {:.3}",
+                per_request(cpu),
+                per_request(own_cpu)
+            ));
         }
         rows.push(format!(
             "| {name} | {:.0} | {:.2} | {:.2} | {:.1} | {} | {:.0} % | {:.0} |",
@@ -293,6 +320,10 @@ async fn main() -> anyhow::Result<()> {
         println!("{row}");
     }
     println!();
+    println!(
+        "CPU ms per request, server / load generator: {}",
+        costs.join(", ")
+    );
     println!(
         "argon2 ceiling: {ceiling:.1} verifications/s on {cores} cores (m={} KiB, t={}, p={})",
         params.memory_kib, params.iterations, params.parallelism
