@@ -384,8 +384,9 @@ pub async fn find(
         .await?)
 }
 
-/// Gives the customer the shop's guest orders placed with their (now proven) email.
-pub async fn link_guest_orders(
+/// Gives the customer the shop's unowned orders placed with their (now proven) email or naming
+/// their id (placed before the account existed here).
+pub async fn link_unowned_orders(
     db: &impl ConnectionTrait,
     shop_id: i64,
     customer_id: i64,
@@ -396,26 +397,11 @@ pub async fn link_guest_orders(
         .col_expr(order::Column::CustomerId, Expr::value(customer_id))
         .col_expr(order::Column::UpdatedAt, Expr::value(now))
         .filter(order::Column::ShopId.eq(shop_id))
-        .filter(order::Column::EmailKey.eq(email_key))
-        .filter(order::Column::CustomerId.is_null())
-        .filter(order::Column::DeletedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
-}
-
-/// Gives the customer the orders that name their id (placed before the account existed here).
-pub async fn link_orders_naming(
-    db: &impl ConnectionTrait,
-    shop_id: i64,
-    customer_id: i64,
-    now: i64,
-) -> Result<u64, StoreError> {
-    let result = order::Entity::update_many()
-        .col_expr(order::Column::CustomerId, Expr::value(customer_id))
-        .col_expr(order::Column::UpdatedAt, Expr::value(now))
-        .filter(order::Column::ShopId.eq(shop_id))
-        .filter(order::Column::ExternalCustomerId.eq(customer_id))
+        .filter(
+            Condition::any()
+                .add(order::Column::EmailKey.eq(email_key))
+                .add(order::Column::ExternalCustomerId.eq(customer_id)),
+        )
         .filter(order::Column::CustomerId.is_null())
         .filter(order::Column::DeletedAt.is_null())
         .exec(db)

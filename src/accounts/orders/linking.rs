@@ -21,9 +21,8 @@ impl ShopAccounts {
         let now = now();
         crate::store::customers::set_email_proof(txn, self.shop.id, customer_id, proof, now)
             .await?;
-        let linked = orders::link_guest_orders(txn, self.shop.id, customer_id, email_key, now)
-            .await?
-            + orders::link_orders_naming(txn, self.shop.id, customer_id, now).await?;
+        let linked =
+            orders::link_unowned_orders(txn, self.shop.id, customer_id, email_key, now).await?;
         if linked > 0 {
             tracing::info!(customer_id, orders = linked, "orders linked to the account");
         }

@@ -14,11 +14,9 @@ use async_graphql::{
     ContextDirective, CustomDirective, CustomDirectiveFactory, ServerResult, Value,
 };
 
+use super::in_context::NoEffect;
+
 pub struct AccessRestricted;
-
-struct NoEffect;
-
-impl CustomDirective for NoEffect {}
 
 impl CustomDirectiveFactory for AccessRestricted {
     fn name(&self) -> Cow<'static, str> {

@@ -41,7 +41,8 @@ pub struct VisitorConsent {
 
 pub struct InContext;
 
-struct NoEffect;
+/// A directive that changes nothing where it is written.
+pub(super) struct NoEffect;
 
 impl CustomDirective for NoEffect {}
 
