@@ -3,6 +3,7 @@
 //! cost, `__typename` rules) and the repair of errored fields in answers.
 
 pub mod errors;
+mod int_range;
 mod limits;
 pub mod nesting;
 mod null_fields;

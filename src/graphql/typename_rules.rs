@@ -1,6 +1,7 @@
 //! The validation rules async-graphql's validator skips on `__typename`: it never visits that
 //! field, so `__typename @anything` and `__typename(x: 1)` were accepted while the same on any
-//! other field is refused. Checked right after parsing, with the validator's own messages.
+//! other field is refused. Checked right after parsing, with the validator's own messages; the
+//! range of `Int` arguments (`int_range`) is checked at the same point.
 
 use std::sync::Arc;
 
@@ -28,7 +29,10 @@ impl Extension for TypenameRules {
     ) -> ServerResult<ExecutableDocument> {
         // The document's depth is bounded by the time it comes back from `next`.
         let document = next.run(ctx, query, variables).await?;
-        match first_problem(&document, &ctx.schema_env.registry) {
+        let registry = &ctx.schema_env.registry;
+        let problem = first_problem(&document, registry)
+            .or_else(|| super::int_range::first_problem(&document, registry, variables));
+        match problem {
             Some((message, pos)) => Err(ServerError::new(message, Some(pos))),
             None => Ok(document),
         }

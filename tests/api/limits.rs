@@ -200,3 +200,46 @@ async fn typename_gets_the_same_directive_and_argument_rules_as_every_other_fiel
         .await;
     assert_eq!(body, json!({ "data": { "b": "QueryRoot" } }));
 }
+
+/// `Int` is 32-bit: a larger value is refused before anything runs, also where the field that
+/// takes it is never resolved (under a `null` customer) and also through a variable.
+#[tokio::test]
+async fn an_int_argument_beyond_32_bits_is_refused_wherever_it_is() {
+    let app = TestApp::spawn().await;
+    let literal = raw(
+        &app,
+        "{ customer(customerAccessToken: \"\") { addresses(first: 99999999999) { nodes { id } } } }",
+    )
+    .await;
+    assert!(literal.get("data").is_none_or(Value::is_null), "{literal}");
+    assert_eq!(
+        literal["errors"][0]["message"],
+        "Argument 'first' on Field 'addresses' has an invalid value (99999999999). Expected type 'Int'."
+    );
+    let nested = raw(
+        &app,
+        "{ customer(customerAccessToken: \"\") { orders(first: 1) { nodes { lineItems(first: 1) { nodes { variant { image { url(transform: { maxWidth: -1883618998483527 }) } } } } } } } }",
+    )
+    .await;
+    assert_eq!(
+        nested["errors"][0]["message"],
+        "Argument 'maxWidth' on Field 'url' has an invalid value (-1883618998483527). Expected type 'Int'."
+    );
+    let variable = app
+        .graphql(
+            "query($first: Int) { customer(customerAccessToken: \"\") { orders(first: $first) { nodes { id } } } }",
+            json!({ "first": 3_000_000_000u64 }),
+        )
+        .await;
+    assert_eq!(
+        variable["errors"][0]["message"],
+        "Argument 'first' on Field 'orders' has an invalid value (3000000000). Expected type 'Int'."
+    );
+    // The largest Int is an Int.
+    let largest = raw(
+        &app,
+        "{ customer(customerAccessToken: \"\") { addresses(first: 2147483647) { nodes { id } } } }",
+    )
+    .await;
+    assert!(largest.get("errors").is_none(), "{largest}");
+}

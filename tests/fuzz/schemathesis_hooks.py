@@ -5,6 +5,10 @@ The schema's custom scalars get generators, and one check replaces schemathesis'
 Shopify's contract answers some requests with top-level errors by design (ACCESS_DENIED without
 a valid customer token, THROTTLED, NOT_FOUND for a used reset link, cost and depth limits). A
 server failure here is what it is for a client: a 5xx, a non-JSON body, or an internal error.
+`positive_data_acceptance` is off for the same reason: it counts a valid document refused by the
+cost or depth limit (Shopify's MAX_COMPLEXITY_EXCEEDED / MAX_DEPTH_EXCEEDED) as a failure, and
+generated order pages (orders of line items of variants) exceed the cost limit by design.
+`negative_data_rejection` stays on: an invalid document must be refused.
 """
 
 import json
