@@ -23,6 +23,10 @@ pub struct CustomerSummary {
     pub tags: Vec<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When the customer proved the email address is theirs (guest orders join only then).
+    pub email_verified_at: Option<i64>,
+    /// How: `activation`, `reset` or `multipass`.
+    pub email_verified_by: Option<&'static str>,
 }
 
 impl From<&CustomerRecord> for CustomerSummary {
@@ -38,6 +42,8 @@ impl From<&CustomerRecord> for CustomerSummary {
             tags: c.tags.clone(),
             created_at: c.created_at,
             updated_at: c.updated_at,
+            email_verified_at: c.email_proof.map(|(at, _)| at),
+            email_verified_by: c.email_proof.map(|(_, how)| how.as_str()),
         }
     }
 }

@@ -124,6 +124,13 @@ pub async fn run(
                 );
                 println!("phone:     {}", summary.phone.as_deref().unwrap_or("-"));
                 println!("marketing: {}", summary.accepts_marketing);
+                // Guest orders placed with the address join the account only once it is proven.
+                println!(
+                    "proven:    {}",
+                    summary
+                        .email_verified_by
+                        .map_or("no".to_owned(), |how| format!("by {how}"))
+                );
             }
         }
         CustomersCommand::Disable { customer } => {

@@ -219,9 +219,44 @@ async fn guest_orders_join_an_account_only_once_its_email_is_proven() {
         page(&app, &token, json!({ "first": 10 })).await["numberOfOrders"],
         "3"
     );
+    // The operator sees whether and how the address was proven.
+    let record = app
+        .app
+        .shop()
+        .customer_admin()
+        .find_customer("guest@example.com")
+        .await
+        .expect("looked up")
+        .expect("the customer");
+    let summary = storefront::accounts::CustomerSummary::from(&record);
+    assert_eq!(summary.email_verified_by, Some("reset"));
+    assert!(summary.email_verified_at.is_some_and(|at| at > 0));
+
+    // A new address is not proven; the orders already linked stay.
+    let update = app
+        .graphql(
+            "mutation($token: String!) { customerUpdate(customerAccessToken: $token, customer: { email: \"moved@example.com\" }) { customerUserErrors { code } } }",
+            json!({ "token": token }),
+        )
+        .await;
     assert_eq!(
-        texts(&app, "SELECT email_verified_by FROM customers").await,
-        vec!["reset".to_owned()]
+        update["data"]["customerUpdate"]["customerUserErrors"],
+        json!([]),
+        "{update}"
+    );
+    let record = app
+        .app
+        .shop()
+        .customer_admin()
+        .find_customer("moved@example.com")
+        .await
+        .expect("looked up")
+        .expect("the customer");
+    assert_eq!(record.email_proof, None);
+    let token = app.signed_in_customer_existing("moved@example.com").await;
+    assert_eq!(
+        page(&app, &token, json!({ "first": 10 })).await["numberOfOrders"],
+        "3"
     );
 }
 
