@@ -48,6 +48,15 @@ pub struct ListedOrder {
     pub document: Option<String>,
 }
 
+/// The columns of a [`ListedOrder`].
+const LISTED_COLUMNS: [order::Column; 5] = [
+    order::Column::Id,
+    order::Column::CustomerId,
+    order::Column::ProcessedAt,
+    order::Column::TotalPriceKey,
+    order::Column::Document,
+];
+
 impl ListedOrder {
     pub fn sort_value(&self, sort: OrderSort) -> i64 {
         match sort {
@@ -323,11 +332,7 @@ pub async fn page(
     Ok(query
         .order_by(order::Column::Id, direction)
         .select_only()
-        .column(order::Column::Id)
-        .column(order::Column::CustomerId)
-        .column(order::Column::ProcessedAt)
-        .column(order::Column::TotalPriceKey)
-        .column(order::Column::Document)
+        .columns(LISTED_COLUMNS)
         .limit(request.limit)
         .into_model::<ListedOrder>()
         .all(db)
@@ -371,11 +376,7 @@ pub async fn find(
 ) -> Result<Option<ListedOrder>, StoreError> {
     Ok(order::Entity::find()
         .select_only()
-        .column(order::Column::Id)
-        .column(order::Column::CustomerId)
-        .column(order::Column::ProcessedAt)
-        .column(order::Column::TotalPriceKey)
-        .column(order::Column::Document)
+        .columns(LISTED_COLUMNS)
         .filter(order::Column::ShopId.eq(shop_id))
         .filter(order::Column::Id.eq(id))
         .filter(order::Column::DeletedAt.is_null())

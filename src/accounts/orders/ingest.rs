@@ -30,11 +30,6 @@ fn replaces(stored: &OrderVersion, updated_at: Option<i64>, digest: &str) -> boo
     }
 }
 
-/// One order made ready to write.
-struct Prepared {
-    row: OrderRow,
-}
-
 impl Orders<'_> {
     /// Stores a batch of orders in one transaction: each is created, replaces an older version
     /// of itself, or is left alone (see [`ImportOutcome`]).
@@ -228,30 +223,28 @@ impl Orders<'_> {
                 .filter(|id| existing.contains(id))
                 .or_else(|| email_key.as_ref().and_then(|k| proven.get(k).copied()))
                 .or_else(|| stored.get(&id).and_then(|v| v.customer_id));
-            let prepared = Prepared {
-                row: OrderRow {
-                    id,
-                    customer_id,
-                    external_customer_id: named,
-                    email_key,
-                    order_number: i64::try_from(order.order_number).unwrap_or(i64::MAX),
-                    name: order.name.chars().take(255).collect(),
-                    processed_at: order.processed_at.unix_timestamp(),
-                    total_price_key: order.total_price.amount.sort_key(),
-                    remote_updated_at: updated_at,
-                    content_digest: digest,
-                    key_digest: hex_digest(key.as_str().as_bytes()),
-                    document: serde_json::to_string(&Document {
-                        key: key.as_str().to_owned(),
-                        order,
-                    })
-                    .map_err(internal)?,
-                },
+            let row = OrderRow {
+                id,
+                customer_id,
+                external_customer_id: named,
+                email_key,
+                order_number: i64::try_from(order.order_number).unwrap_or(i64::MAX),
+                name: order.name.chars().take(255).collect(),
+                processed_at: order.processed_at.unix_timestamp(),
+                total_price_key: order.total_price.amount.sort_key(),
+                remote_updated_at: updated_at,
+                content_digest: digest,
+                key_digest: hex_digest(key.as_str().as_bytes()),
+                document: serde_json::to_string(&Document {
+                    key: key.as_str().to_owned(),
+                    order,
+                })
+                .map_err(internal)?,
             };
             if exists {
-                replacements.push(prepared.row);
+                replacements.push(row);
             } else {
-                inserts.push(prepared.row);
+                inserts.push(row);
             }
         }
         // Bounded statements: 16 values a row stays far below every bind-parameter limit.

@@ -237,6 +237,18 @@ pub struct PageInfo {
     pub start_cursor: Option<String>,
 }
 
+impl PageInfo {
+    /// The page info of a page's `(cursor, item)` edges.
+    pub fn of<T>(edges: &[(String, T)], has_next_page: bool, has_previous_page: bool) -> Self {
+        PageInfo {
+            start_cursor: edges.first().map(|(cursor, _)| cursor.clone()),
+            end_cursor: edges.last().map(|(cursor, _)| cursor.clone()),
+            has_next_page,
+            has_previous_page,
+        }
+    }
+}
+
 /// Loads the customers behind all the access tokens a request reads, in one query.
 pub struct CustomerLoader(pub ShopAccounts);
 

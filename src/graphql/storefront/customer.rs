@@ -74,12 +74,7 @@ impl Customer {
         let page = paginate(&addresses, |a| a.id, &request).map_err(|e| {
             crate::graphql::errors::coded(e.to_string(), crate::graphql::TopLevelCode::BadRequest)
         })?;
-        let page_info = PageInfo {
-            start_cursor: page.edges.first().map(|(cursor, _)| cursor.clone()),
-            end_cursor: page.edges.last().map(|(cursor, _)| cursor.clone()),
-            has_next_page: page.has_next_page,
-            has_previous_page: page.has_previous_page,
-        };
+        let page_info = PageInfo::of(&page.edges, page.has_next_page, page.has_previous_page);
         let nodes = page
             .edges
             .iter()

@@ -60,12 +60,7 @@ pub async fn orders(
     } else {
         0
     };
-    let page_info = PageInfo {
-        start_cursor: page.edges.first().map(|(cursor, _)| cursor.clone()),
-        end_cursor: page.edges.last().map(|(cursor, _)| cursor.clone()),
-        has_next_page: page.has_next_page,
-        has_previous_page: page.has_previous_page,
-    };
+    let page_info = PageInfo::of(&page.edges, page.has_next_page, page.has_previous_page);
     Ok(OrderConnection::new(page.edges, page_info, total_count))
 }
 

@@ -49,12 +49,7 @@ fn page_of_positions(len: usize, args: PageArgs) -> Result<(Vec<(String, usize)>
     let page = paginate(&positions, |&p| p as i64, &request).map_err(|e| {
         crate::graphql::errors::coded(e.to_string(), crate::graphql::TopLevelCode::BadRequest)
     })?;
-    let page_info = PageInfo {
-        start_cursor: page.edges.first().map(|(cursor, _)| cursor.clone()),
-        end_cursor: page.edges.last().map(|(cursor, _)| cursor.clone()),
-        has_next_page: page.has_next_page,
-        has_previous_page: page.has_previous_page,
-    };
+    let page_info = PageInfo::of(&page.edges, page.has_next_page, page.has_previous_page);
     Ok((page.edges, page_info))
 }
 
