@@ -170,6 +170,9 @@ impl App {
             .storefront_tokens()
             .ensure_first_storefront_token()
             .await?;
+        // A serving node remembers the storefront tokens it checked (store::access_cache);
+        // started after the writes above, whose signals would only empty it again.
+        accounts.database().cache_storefront_access().await;
         let schema = graphql::build_schema(
             accounts.clone(),
             graphql::SchemaSettings {

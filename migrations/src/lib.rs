@@ -11,6 +11,7 @@ mod m20261122_000002_create_account_lifecycle;
 mod m20261130_000001_shops_everywhere;
 mod m20261130_000002_create_id_nodes;
 mod m20261201_000001_create_orders;
+mod m20261201_000002_storefront_access_changes;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_shops_everywhere::Migration),
             Box::new(m20261130_000002_create_id_nodes::Migration),
             Box::new(m20261201_000001_create_orders::Migration),
+            Box::new(m20261201_000002_storefront_access_changes::Migration),
         ]
     }
 }

@@ -123,6 +123,7 @@ impl Accounts {
             }
         };
         txn.commit().await?;
+        self.inner.db.forget_storefront_access();
         Ok(Arc::new(shop))
     }
 
@@ -167,6 +168,7 @@ impl Accounts {
             Err(other) => return Err(other.into()),
         }
         txn.commit().await?;
+        self.inner.db.forget_storefront_access();
         tracing::info!(shop = %shop.handle, id = shop.id, "shop created");
         Ok(Arc::new(shop))
     }
@@ -221,6 +223,7 @@ impl Accounts {
         shop.updated_at = now();
         shops::save(&txn, &shop).await?;
         txn.commit().await?;
+        self.inner.db.forget_storefront_access();
         tracing::info!(shop = %shop.handle, "shop updated");
         Ok(Arc::new(shop))
     }

@@ -20,7 +20,7 @@ pub struct StorefrontAccess {
 
 impl Accounts {
     /// The access a header grants: the token must exist, be active and be of the header's kind.
-    /// One query finds the token and its shop.
+    /// One query finds the token and its shop, or none when this node remembers it.
     pub async fn storefront_access(
         &self,
         token: &str,
@@ -29,13 +29,13 @@ impl Accounts {
         let Some(digest) = access_token::digest(token.trim()) else {
             return Ok(None);
         };
-        let found = storefront_tokens::find_active(self.inner.db.reader(), &digest).await?;
+        let found = storefront_tokens::find_active_cached(&self.inner.db, &digest).await?;
         Ok(found
             .filter(|(record, _)| record.kind == kind)
             .map(|(record, shop)| StorefrontAccess {
                 token_id: record.id,
                 kind,
-                shop: Arc::new(shop),
+                shop,
             }))
     }
 }
@@ -76,6 +76,7 @@ impl StorefrontTokens<'_> {
         let txn = self.inner.db.begin_write().await?;
         let revoked = storefront_tokens::revoke(&txn, self.shop.id, id, now()).await?;
         txn.commit().await?;
+        self.inner.db.forget_storefront_access();
         Ok(revoked)
     }
 

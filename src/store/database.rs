@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
@@ -15,6 +15,7 @@ use sea_orm::{
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+use super::access_cache::AccessCache;
 use crate::config::DatabaseConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,10 @@ pub struct Database {
     statements: Arc<AtomicU64>,
     /// The SQLite file the connections opened; `None` on PostgreSQL and in memory.
     file: Option<Arc<DatabaseFile>>,
+    /// Where the connections point: the cache of storefront tokens watches it.
+    url: Arc<str>,
+    /// The storefront tokens this node checked (`access_cache`), once started.
+    access_cache: Arc<OnceLock<Arc<AccessCache>>>,
     /// The id node number this handle leased, and its heartbeat (`id_nodes`); closing gives it
     /// back.
     pub(super) id_lease: Arc<super::id_nodes::LeaseSlot>,
@@ -138,6 +143,8 @@ impl Database {
                 backend: Backend::Postgres,
                 statements,
                 file: None,
+                url: Arc::from(url),
+                access_cache: Arc::default(),
                 id_lease: Arc::default(),
             })
         } else {
@@ -214,8 +221,42 @@ impl Database {
             backend: Backend::Sqlite,
             statements,
             file,
+            url: Arc::from(url),
+            access_cache: Arc::default(),
             id_lease: Arc::default(),
         })
+    }
+
+    /// Starts remembering the storefront tokens requests present (see `access_cache`); until
+    /// then, and on an in-memory database, every check asks the database. Needs the migrated
+    /// schema, so a serving node calls it once after migrating.
+    pub async fn cache_storefront_access(&self) {
+        if self.access_cache.get().is_some() {
+            return;
+        }
+        let cache = match self.backend {
+            Backend::Postgres => AccessCache::postgres(&self.url).await,
+            Backend::Sqlite => match &self.file {
+                Some(file) => Arc::new(AccessCache::sqlite(&file.path)),
+                None => Arc::new(AccessCache::off()),
+            },
+        };
+        // Called once, at start: a second cache (and listener) would just be dropped.
+        let _ = self.access_cache.set(cache);
+    }
+
+    /// Drops what this node remembers of storefront tokens and shops, at once, after it changed
+    /// them itself (the database's signal reaches the other nodes; on PostgreSQL it reaches this
+    /// one a moment later).
+    pub fn forget_storefront_access(&self) {
+        if let Some(cache) = self.access_cache() {
+            cache.drop_all();
+        }
+    }
+
+    /// The cache of storefront tokens, when started.
+    pub(super) fn access_cache(&self) -> Option<&AccessCache> {
+        self.access_cache.get().map(Arc::as_ref)
     }
 
     /// Reports the pools' open and idle connections to the metrics.

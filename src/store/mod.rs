@@ -1,6 +1,7 @@
 //! The only place that touches SQL. Functions take `&impl ConnectionTrait`, so the same code runs
 //! on the pool or inside a use case's transaction; constraint violations become `StoreError`s.
 
+mod access_cache;
 pub mod access_tokens;
 pub mod addresses;
 pub mod customers;

@@ -4,6 +4,10 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
+use std::sync::Arc;
+
+use super::Database;
+use super::access_cache::CachedAccess;
 use super::entities::{shop, storefront_token};
 use super::error::StoreError;
 use crate::domain::shop::Shop;
@@ -71,6 +75,28 @@ pub async fn find_active(
         return Ok(None);
     };
     Ok(Some((record, Shop::try_from(shop)?)))
+}
+
+/// [`find_active`], answered from this node's cache when it holds the token (no statement);
+/// see `access_cache` for why a revoked token is still refused at once.
+pub async fn find_active_cached(
+    db: &Database,
+    digest: &str,
+) -> Result<Option<CachedAccess>, StoreError> {
+    let cache = db.access_cache();
+    let epoch = cache.and_then(|cache| cache.begin());
+    if let (Some(cache), Some(_)) = (cache, epoch)
+        && let Some(hit) = cache.get(digest)
+    {
+        return Ok(Some(hit));
+    }
+    let found = find_active(db.reader(), digest)
+        .await?
+        .map(|(record, shop)| (record, Arc::new(shop)));
+    if let (Some(cache), Some(epoch), Some(found)) = (cache, epoch, &found) {
+        cache.remember(epoch, digest, found.clone());
+    }
+    Ok(found)
 }
 
 /// Every token of the shop, oldest first.
