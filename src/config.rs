@@ -326,6 +326,10 @@ pub struct DatabaseConfig {
     /// Apply pending migrations when the server or a command starts. Turn off when several nodes
     /// share one database and `storefront migrate` runs once per deploy.
     pub auto_migrate: bool,
+    /// Remember checked storefront tokens between requests (`docs/scaling.md`). On PostgreSQL a
+    /// node listens for changes on a connection of its own: turn this off when `DATABASE_URL`
+    /// goes through a pooler in transaction mode, where `LISTEN` does not hold.
+    pub cache_storefront_tokens: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -419,6 +423,7 @@ impl Default for DatabaseConfig {
             max_connections: 16,
             acquire_timeout_seconds: 10,
             auto_migrate: true,
+            cache_storefront_tokens: true,
         }
     }
 }

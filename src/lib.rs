@@ -172,7 +172,9 @@ impl App {
             .await?;
         // A serving node remembers the storefront tokens it checked (store::access_cache);
         // started after the writes above, whose signals would only empty it again.
-        accounts.database().cache_storefront_access().await;
+        if config.database.cache_storefront_tokens {
+            accounts.database().cache_storefront_access().await;
+        }
         let schema = graphql::build_schema(
             accounts.clone(),
             graphql::SchemaSettings {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -16,7 +16,10 @@ use sea_orm::{
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use super::access_cache::AccessCache;
+use super::checkpoint::Checkpointer;
 use crate::config::DatabaseConfig;
+
+const AUTOCHECKPOINT_OFF: &str = "PRAGMA wal_autocheckpoint = 0";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -36,6 +39,9 @@ pub struct Database {
     url: Arc<str>,
     /// The storefront tokens this node checked (`access_cache`), once started.
     access_cache: Arc<OnceLock<Arc<AccessCache>>>,
+    /// SQLite: checkpoints on a thread of their own, while any handle is open.
+    #[allow(dead_code)] // held for its Drop
+    checkpointer: Option<Arc<Checkpointer>>,
     /// The id node number this handle leased, and its heartbeat (`id_nodes`); closing gives it
     /// back.
     pub(super) id_lease: Arc<super::id_nodes::LeaseSlot>,
@@ -145,6 +151,7 @@ impl Database {
                 file: None,
                 url: Arc::from(url),
                 access_cache: Arc::default(),
+                checkpointer: None,
                 id_lease: Arc::default(),
             })
         } else {
@@ -172,8 +179,23 @@ impl Database {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         // No ping before each use: the file cannot go away like a network peer, and each ping
         // was one more hop to the connection's worker thread per query (bench/README.md).
+        // Set once the background checkpointer runs: from then on the writer's connections
+        // (a replaced one too) leave checkpoints to it (`checkpoint`).
+        let checkpointing = Arc::new(AtomicBool::new(false));
+        let leave_checkpoints = Arc::clone(&checkpointing);
         let writer_pool = SqlitePoolOptions::new()
             .test_before_acquire(false)
+            .after_connect(move |connection, _| {
+                let leave = leave_checkpoints.load(Ordering::Relaxed);
+                Box::pin(async move {
+                    if leave {
+                        sqlx::raw_sql(AUTOCHECKPOINT_OFF)
+                            .execute(connection)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .max_connections(1)
             .acquire_timeout(acquire)
             .connect_with(options.clone())
@@ -199,6 +221,13 @@ impl Database {
             }
         };
         let mut writer = SqlxSqliteConnector::from_sqlx_sqlite_pool(writer_pool);
+        let checkpointer = file
+            .as_ref()
+            .and_then(|file| Checkpointer::start(&file.path));
+        if checkpointer.is_some() {
+            checkpointing.store(true, Ordering::Relaxed);
+            writer.execute_unprepared(AUTOCHECKPOINT_OFF).await?;
+        }
         count_statements(&mut writer, &statements);
         // An in-memory database exists once per connection: readers must share the writer.
         let reader = if in_memory {
@@ -223,6 +252,7 @@ impl Database {
             file,
             url: Arc::from(url),
             access_cache: Arc::default(),
+            checkpointer: checkpointer.map(Arc::new),
             id_lease: Arc::default(),
         })
     }
@@ -367,6 +397,46 @@ mod tests {
             std::fs::rename(&other, &path).expect("moved to the path");
             let replaced = file.check().expect_err("another file").to_string();
             assert!(replaced.contains("replaced"), "{replaced}");
+        }
+    }
+
+    #[tokio::test]
+    async fn writes_leave_checkpoints_to_the_background_thread() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("checkpoints.db");
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let db = Database::connect(&url, &DatabaseConfig::default())
+            .await
+            .expect("connect");
+        let setting = db
+            .writer
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "PRAGMA wal_autocheckpoint",
+            ))
+            .await
+            .expect("pragma")
+            .and_then(|row| row.try_get_by_index::<i64>(0).ok());
+        assert_eq!(setting, Some(0), "the writer never checkpoints itself");
+
+        let txn = db.begin_write().await.expect("begin");
+        txn.execute_unprepared("CREATE TABLE filler (data BLOB)")
+            .await
+            .expect("table");
+        // 40 pages: far below the 1,000 at which a writer would checkpoint by itself.
+        txn.execute_unprepared("INSERT INTO filler SELECT zeroblob(4000) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) SELECT i FROM n)")
+            .await
+            .expect("rows");
+        txn.commit().await.expect("commit");
+        let size = || std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while size() < 160_000 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the rows never reached the database file: {} bytes",
+                size()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 

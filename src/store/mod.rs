@@ -4,6 +4,7 @@
 mod access_cache;
 pub mod access_tokens;
 pub mod addresses;
+mod checkpoint;
 pub mod customers;
 mod database;
 mod entities;

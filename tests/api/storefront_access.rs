@@ -274,3 +274,14 @@ async fn a_node_that_lost_its_listening_connection_forgets_what_it_remembered() 
     }
     assert!(is_denied(&public_read(&app).await));
 }
+
+#[tokio::test]
+async fn without_the_cache_every_request_reads_the_storefront_token() {
+    let app =
+        TestApp::spawn_quiet_with(|config| config.database.cache_storefront_tokens = false).await;
+    assert_eq!(public_read(&app).await.get("errors"), None);
+    let statements = || app.app.accounts.database().statements_executed();
+    let before = statements();
+    assert_eq!(public_read(&app).await.get("errors"), None);
+    assert_eq!(statements() - before, 1, "the storefront token, read again");
+}
