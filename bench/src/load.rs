@@ -128,18 +128,7 @@ pub async fn run(
             let servers = servers.to_vec();
             let sequence = Arc::clone(&sequence);
             tokio::spawn(async move {
-                let mut state = Worker {
-                    client,
-                    servers,
-                    fixture,
-                    sequence,
-                    worker,
-                    requests: 0,
-                    errors: 0,
-                    latency: histogram(),
-                    first_error: None,
-                    own_address: None,
-                };
+                let mut state = Worker::new(client, servers, fixture, sequence, worker);
                 while Instant::now() < deadline {
                     state.one(kind).await;
                 }
@@ -166,13 +155,22 @@ pub async fn run(
     outcome
 }
 
-fn histogram() -> Histogram<u64> {
+pub fn histogram() -> Histogram<u64> {
     // 1 µs to 100 s, three significant figures.
     Histogram::new_with_bounds(1, 100_000_000, 3)
         .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!()))
 }
 
-struct Worker {
+/// One request's latency and whether its answer passed the checks, for a caller that keeps its
+/// own figures (the soak's per-minute table).
+pub struct Answered {
+    /// Microseconds.
+    pub micros: u64,
+    pub ok: bool,
+}
+
+/// One connection's worth of load: it sends one request at a time and checks every answer.
+pub struct Worker {
     client: HttpClient,
     servers: Vec<String>,
     fixture: Arc<Fixture>,
@@ -184,9 +182,53 @@ struct Worker {
     first_error: Option<String>,
     /// The address this worker last created, with its customer's token, for the next update.
     own_address: Option<(String, String)>,
+    /// When the next request's latency counts from, if not from when it is sent: its scheduled
+    /// start in an open-loop run, so that time spent waiting behind a late request counts.
+    measure_from: Option<Instant>,
+    /// Every request's latency and outcome, while `one_scheduled` runs.
+    answered: Option<Vec<Answered>>,
 }
 
 impl Worker {
+    pub fn new(
+        client: HttpClient,
+        servers: Vec<String>,
+        fixture: Arc<Fixture>,
+        sequence: Arc<AtomicU64>,
+        worker: usize,
+    ) -> Self {
+        Self {
+            client,
+            servers,
+            fixture,
+            sequence,
+            worker,
+            requests: 0,
+            errors: 0,
+            latency: histogram(),
+            first_error: None,
+            own_address: None,
+            measure_from: None,
+            answered: None,
+        }
+    }
+
+    /// One operation of `kind` whose first request's latency counts from `scheduled` (which may
+    /// be in the past when this connection is behind its schedule); returns what each of its
+    /// requests took and whether it passed.
+    pub async fn one_scheduled(&mut self, kind: Kind, scheduled: Instant) -> Vec<Answered> {
+        self.measure_from = Some(scheduled);
+        self.answered = Some(Vec::new());
+        self.one(kind).await;
+        self.measure_from = None;
+        self.answered.take().unwrap_or_default()
+    }
+
+    /// The first failed answer (or transport error), as text.
+    pub fn first_error(&self) -> Option<&str> {
+        self.first_error.as_deref()
+    }
+
     async fn one(&mut self, kind: Kind) {
         match kind {
             Kind::Stack => {
@@ -342,10 +384,10 @@ impl Worker {
     async fn send(&mut self, body: Value, ok: impl Fn(&Value) -> bool) -> Option<Value> {
         let server = &self.servers[self.requests as usize % self.servers.len()];
         let body = body.to_string();
-        let started = Instant::now();
+        let started = self.measure_from.take().unwrap_or_else(Instant::now);
         let answer = post(&self.client, server, &self.fixture.storefront_token, &body).await;
-        let micros = started.elapsed().as_micros().max(1) as u64;
-        let _ = self.latency.record(micros.min(100_000_000));
+        let micros = (started.elapsed().as_micros().max(1) as u64).min(100_000_000);
+        let _ = self.latency.record(micros);
         self.requests += 1;
         let parsed = answer.as_ref().ok().and_then(|(status, bytes)| {
             (*status == 200)
@@ -363,6 +405,9 @@ impl Worker {
                     Err(err) => err.to_string(),
                 });
             }
+        }
+        if let Some(answered) = &mut self.answered {
+            answered.push(Answered { micros, ok: good });
         }
         parsed
     }

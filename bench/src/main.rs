@@ -2,22 +2,57 @@
 //! more instances), drives each scenario from this process for a fixed time at a fixed
 //! concurrency, and prints one table with the ceilings measured in the same run, so that the
 //! figures can be read as ratios on a shared, noisy machine. See bench/README.md.
+//!
+//! `--soak LENGTH` runs a soak instead of the scenarios (soak/), and `serve-bare`, hidden, is
+//! the bare stack server the `bare` scenario starts (bare.rs).
 
+mod bare;
+mod handoff;
 mod load;
 mod orders;
 mod server;
+mod soak;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use load::{Fixture, Kind, Outcome};
 use storefront::config::Config;
 use storefront::domain::password::Password;
 use storefront::domain::password_hash::PasswordHashing;
 use storefront::domain::storefront_token::TokenKind;
+
+/// The real server's allocator (src/main.rs), so that the bare server (this binary re-executed)
+/// has it too and the `bare` / `stack` comparison measures the project, not malloc. The load
+/// generator gets it as well.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[derive(Subcommand)]
+enum Command {
+    #[command(flatten)]
+    Orders(orders::Command),
+    /// The bare stack server of the `bare` scenario, which the benchmark starts itself.
+    #[command(hide = true)]
+    ServeBare { address: SocketAddr },
+    /// How much of a SQLite statement is the hand-off to sqlx's connection thread: one indexed
+    /// lookup through sea-orm on sqlx's pool and on the calling thread with rusqlite, alone and
+    /// from `--tasks` concurrent tasks.
+    Handoff {
+        /// Connections in the sqlx pool (the server's reader pool has 16).
+        #[arg(long, default_value_t = 16)]
+        pool: u32,
+        #[arg(long, default_value_t = 64)]
+        tasks: usize,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
+}
 
 #[derive(Parser)]
 #[command(
@@ -26,7 +61,7 @@ use storefront::domain::storefront_token::TokenKind;
 )]
 struct Args {
     #[command(subcommand)]
-    command: Option<orders::Command>,
+    command: Option<Command>,
     /// The server binary (a release build).
     #[arg(long, default_value = "target/release/storefront")]
     server: PathBuf,
@@ -55,9 +90,14 @@ struct Args {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "stack,read,read-apq,account,login,write,signup,mixed,isolation"
+        default_value = "bare,stack,read,read-apq,account,login,write,signup,mixed,isolation"
     )]
     scenarios: Vec<String>,
+    /// Instead of the scenarios, a soak of this length (`90s`, `30m`, `1h`): `mixed`'s maximum
+    /// rate measured closed loop for --duration, then `mixed` open loop at half that rate, with
+    /// the server's RSS and open file descriptors every 10 s and a report per minute.
+    #[arg(long, value_name = "LENGTH", value_parser = soak::parse_length, conflicts_with = "scenarios")]
+    soak: Option<Duration>,
     /// Customers (the first ones, all with tokens) given orders when `account` runs.
     #[arg(long, default_value_t = 100)]
     order_customers: u64,
@@ -85,9 +125,23 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
-    if let Some(command) = args.command {
-        return orders::run(command);
+    let mut args = Args::parse();
+    match args.command.take() {
+        Some(Command::Orders(command)) => return orders::run(command),
+        Some(Command::ServeBare { address }) => return bare::serve(address).await,
+        Some(Command::Handoff {
+            pool,
+            tasks,
+            seconds,
+        }) => {
+            // Its own runtime, with the server's two threads.
+            return tokio::task::spawn_blocking(move || handoff::run(pool, tasks, seconds)).await?;
+        }
+        None => {}
+    }
+    if args.soak.is_some() {
+        // Only `mixed` runs (nothing else to seed for, such as `account`'s orders).
+        args.scenarios = vec!["mixed".to_owned()];
     }
     let account_document = args
         .account_document
@@ -239,14 +293,54 @@ async fn main() -> anyhow::Result<()> {
         password,
     });
     let duration = Duration::from_secs(args.duration);
+    if let Some(length) = args.soak {
+        soak::run(
+            &addresses,
+            &pids,
+            &fixture,
+            args.concurrency,
+            duration,
+            length,
+        )
+        .await?;
+        println!(
+            "idle RSS: {idle_rss:.1} MiB; start-up to first answered request: {startup_ms:.0} ms"
+        );
+        drop(servers);
+        return Ok(());
+    }
     let mut rows = Vec::new();
     // CPU milliseconds per request, of the server and of this load generator.
     let mut costs = Vec::new();
     let mut results: std::collections::HashMap<String, Outcome> = Default::default();
     for name in &args.scenarios {
-        let measured = Measure::start(&pids);
+        // `bare` drives a server of its own, started for it and stopped after it; its CPU and
+        // memory are that server's.
+        let bare_server = if name == "bare" {
+            Some(bare::start(&fixture.storefront_token).await?)
+        } else {
+            None
+        };
+        let measured_pids = bare_server
+            .as_ref()
+            .map_or_else(|| pids.clone(), |s| vec![s.pid()]);
+        let measured = Measure::start(&measured_pids);
         let own_cpu_before = server::cpu_seconds(std::process::id());
         let outcome = match name.as_str() {
+            "bare" => {
+                let bare_address = bare_server
+                    .iter()
+                    .map(|s| s.address.clone())
+                    .collect::<Vec<_>>();
+                load::run(
+                    Kind::Stack,
+                    &bare_address,
+                    &fixture,
+                    args.concurrency,
+                    duration,
+                )
+                .await
+            }
             "argon2" | "stack" | "read" | "read-apq" | "account" | "login" | "write" | "signup"
             | "mixed" => {
                 if name == "argon2" {
@@ -279,7 +373,8 @@ async fn main() -> anyhow::Result<()> {
             }
             other => anyhow::bail!("unknown scenario {other}"),
         };
-        let (cpu, peak) = measured.finish(&pids);
+        let (cpu, peak) = measured.finish(&measured_pids);
+        drop(bare_server);
         let own_cpu = 100.0 * (server::cpu_seconds(std::process::id()) - own_cpu_before)
             / outcome.elapsed.as_secs_f64();
         if let Some(error) = &outcome.first_error {
@@ -340,6 +435,14 @@ async fn main() -> anyhow::Result<()> {
             100.0 * read.per_second() / stack.per_second(),
             read.per_second(),
             stack.per_second()
+        );
+    }
+    if let (Some(stack), Some(bare)) = (results.get("stack"), results.get("bare")) {
+        println!(
+            "stack / bare: {:.0} % ({:.0} of {:.0} requests/s)",
+            100.0 * stack.per_second() / bare.per_second(),
+            stack.per_second(),
+            bare.per_second()
         );
     }
     if let (Some(read), Some(account)) = (results.get("read"), results.get("account")) {

@@ -1,5 +1,5 @@
 //! The server under test: the release binary started as its own process, its start-up time, and
-//! its CPU time and resident memory read from /proc.
+//! its CPU time, resident memory and open file descriptors read from /proc.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -30,20 +30,25 @@ impl Server {
         env: &[(&str, String)],
         token: &str,
     ) -> anyhow::Result<Self> {
-        let port = free_port()?;
-        let address = format!("127.0.0.1:{port}");
+        let address = format!("127.0.0.1:{}", free_port()?);
         let mut command = Command::new(binary);
         command
             .arg("serve")
             .env("DATABASE_URL", database_url)
             .env("STOREFRONT_LISTEN", &address)
             .env("STOREFRONT_DATA_DIR", data_dir)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .env("RUST_LOG", "warn");
         for (key, value) in env {
             command.env(key, value);
         }
+        Self::spawn(command, address, token).await
+    }
+
+    /// Starts `command`, a server that listens on `address`, and waits for its first answered
+    /// `{ __typename }` (sent with `token`); the real server and the bare one (`crate::bare`)
+    /// start, and are timed, the same way.
+    pub async fn spawn(mut command: Command, address: String, token: &str) -> anyhow::Result<Self> {
+        command.stdout(Stdio::null()).stderr(Stdio::inherit());
         let started = Instant::now();
         let child = command.spawn().context("starting the server")?;
         let mut server = Self {
@@ -82,7 +87,7 @@ impl Server {
     }
 }
 
-fn free_port() -> anyhow::Result<u16> {
+pub fn free_port() -> anyhow::Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     Ok(listener.local_addr()?.port())
 }
@@ -129,6 +134,12 @@ pub fn memory_mib(pid: u32) -> (f64, f64) {
             .map_or(0.0, |kib| kib / 1024.0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Open file descriptors of the process (entries of /proc/PID/fd): sockets, database files,
+/// pipes. A count that keeps growing over a soak is a leak.
+pub fn open_fds(pid: u32) -> u64 {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |entries| entries.count() as u64)
 }
 
 /// Starts a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM).
