@@ -53,7 +53,7 @@ impl AddressBook<'_> {
         let (_, customer) = access_tokens::find_live(txn, self.shop.id, &digest, now())
             .await?
             .ok_or(AccountError::TokenNotFound)?;
-        customers::lock(txn, self.shop.id, customer.id)
+        customers::lock_read(txn, self.shop.id, customer)
             .await?
             .ok_or(AccountError::TokenNotFound)
     }
@@ -162,10 +162,7 @@ impl AddressBook<'_> {
         customer_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<AddressRecord>>, AccountError> {
         let mut by_customer: HashMap<i64, Vec<AddressRecord>> = HashMap::new();
-        for record in
-            addresses::list_for_customers(self.inner.db.reader(), self.shop.id, customer_ids)
-                .await?
-        {
+        for record in addresses::of_customers(&self.inner.db, self.shop.id, customer_ids).await? {
             by_customer
                 .entry(record.customer_id)
                 .or_default()

@@ -135,8 +135,7 @@ impl Sessions<'_> {
             .collect();
         let digests: Vec<String> = by_digest.keys().cloned().collect();
         let found =
-            access_tokens::find_live_many(self.inner.db.reader(), self.shop.id, &digests, now())
-                .await?;
+            access_tokens::find_live_many(&self.inner.db, self.shop.id, &digests, now()).await?;
         Ok(found
             .into_iter()
             .filter_map(|(digest, customer)| {

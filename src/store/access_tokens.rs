@@ -2,6 +2,7 @@
 
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
+use super::Database;
 use super::customers::{CustomerRecord, CustomerState};
 use super::entities::{customer, customer_access_token};
 use super::error::StoreError;
@@ -64,9 +65,10 @@ pub async fn find_live(
     })
 }
 
-/// The live tokens among these digests with their enabled customers, in one query.
+/// The live tokens among these digests with their enabled customers, in one query (on SQLite on
+/// the calling thread: `direct_reads`).
 pub async fn find_live_many(
-    db: &impl ConnectionTrait,
+    db: &Database,
     shop_id: i64,
     digests: &[String],
     now: i64,
@@ -74,18 +76,24 @@ pub async fn find_live_many(
     if digests.is_empty() {
         return Ok(Vec::new());
     }
-    let found = customer_access_token::Entity::find()
-        .filter(customer_access_token::Column::ShopId.eq(shop_id))
-        .filter(customer_access_token::Column::TokenDigest.is_in(digests.iter().cloned()))
-        .filter(customer_access_token::Column::ExpiresAt.gt(now))
-        .find_also_related(customer::Entity)
-        .all(db)
-        .await?;
+    let found: Vec<(String, customer::Model)> = match db.direct_reads() {
+        Some(direct) => direct.live_tokens(shop_id, digests, now)?,
+        None => customer_access_token::Entity::find()
+            .filter(customer_access_token::Column::ShopId.eq(shop_id))
+            .filter(customer_access_token::Column::TokenDigest.is_in(digests.iter().cloned()))
+            .filter(customer_access_token::Column::ExpiresAt.gt(now))
+            .find_also_related(customer::Entity)
+            .all(db.reader())
+            .await?
+            .into_iter()
+            .filter_map(|(token, customer)| Some((token.token_digest, customer?)))
+            .collect(),
+    };
     Ok(found
         .into_iter()
-        .filter_map(|(token, customer)| {
-            let customer = CustomerRecord::from(customer?);
-            (customer.state == CustomerState::Enabled).then_some((token.token_digest, customer))
+        .filter_map(|(digest, customer)| {
+            let customer = CustomerRecord::from(customer);
+            (customer.state == CustomerState::Enabled).then_some((digest, customer))
         })
         .collect())
 }

@@ -5,6 +5,7 @@ use sea_orm::{
     QueryOrder,
 };
 
+use super::Database;
 use super::entities::customer_address;
 use super::error::StoreError;
 pub use crate::domain::mailing_address::{AddressFields, AddressRecord};
@@ -131,6 +132,26 @@ pub async fn list_for_customers(
         .into_iter()
         .map(Into::into)
         .collect())
+}
+
+/// [`list_for_customers`] outside a transaction, on SQLite on the calling thread
+/// (`direct_reads`): the read of every `customer { addresses }`.
+pub async fn of_customers(
+    db: &Database,
+    shop_id: i64,
+    customer_ids: &[i64],
+) -> Result<Vec<AddressRecord>, StoreError> {
+    if customer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    match db.direct_reads() {
+        Some(direct) => Ok(direct
+            .addresses(shop_id, customer_ids)?
+            .into_iter()
+            .map(Into::into)
+            .collect()),
+        None => list_for_customers(db.reader(), shop_id, customer_ids).await,
+    }
 }
 
 pub async fn count_for_customer(

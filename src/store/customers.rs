@@ -147,6 +147,20 @@ pub async fn lock(
         .map(Into::into))
 }
 
+/// [`lock`] for a customer just read inside the same write transaction: on SQLite that read is
+/// already under the database's write lock (every write transaction takes it at BEGIN), so it is
+/// returned as it is, one statement less on every address write; PostgreSQL locks the row.
+pub async fn lock_read(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    read: CustomerRecord,
+) -> Result<Option<CustomerRecord>, StoreError> {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => Ok(Some(read)),
+        _ => lock(db, shop_id, read.id).await,
+    }
+}
+
 pub async fn set_default_address(
     db: &impl ConnectionTrait,
     shop_id: i64,

@@ -17,6 +17,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use super::access_cache::AccessCache;
 use super::checkpoint::Checkpointer;
+use super::direct_reads::DirectReads;
 use crate::config::DatabaseConfig;
 
 const AUTOCHECKPOINT_OFF: &str = "PRAGMA wal_autocheckpoint = 0";
@@ -39,6 +40,8 @@ pub struct Database {
     url: Arc<str>,
     /// The storefront tokens this node checked (`access_cache`), once started.
     access_cache: Arc<OnceLock<Arc<AccessCache>>>,
+    /// SQLite: the statements of every customer read, on the calling thread (`direct_reads`).
+    direct_reads: Option<Arc<DirectReads>>,
     /// SQLite: checkpoints on a thread of their own, while any handle is open.
     #[allow(dead_code)] // held for its Drop
     checkpointer: Option<Arc<Checkpointer>>,
@@ -152,6 +155,7 @@ impl Database {
                 url: Arc::from(url),
                 access_cache: Arc::default(),
                 checkpointer: None,
+                direct_reads: None,
                 id_lease: Arc::default(),
             })
         } else {
@@ -244,6 +248,16 @@ impl Database {
             count_statements(&mut reader, &statements);
             reader
         };
+        // One connection per runtime thread: a read holds one for microseconds.
+        let direct_reads = file.as_ref().and_then(|file| {
+            let threads = std::thread::available_parallelism().map_or(2, usize::from);
+            DirectReads::open(&file.path, threads)
+                .map(Arc::new)
+                .map_err(|err| {
+                    tracing::warn!(error = %err, "customer reads go through the pool: cannot open direct SQLite readers");
+                })
+                .ok()
+        });
         Ok(Self {
             reader,
             writer,
@@ -253,6 +267,7 @@ impl Database {
             url: Arc::from(url),
             access_cache: Arc::default(),
             checkpointer: checkpointer.map(Arc::new),
+            direct_reads,
             id_lease: Arc::default(),
         })
     }
@@ -282,6 +297,14 @@ impl Database {
         if let Some(cache) = self.access_cache() {
             cache.drop_all();
         }
+    }
+
+    /// SQLite's direct readers, counted as statements like the pools' (the tests that prove a
+    /// request's statement count see them too).
+    pub(super) fn direct_reads(&self) -> Option<&DirectReads> {
+        let direct = self.direct_reads.as_deref()?;
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        Some(direct)
     }
 
     /// The cache of storefront tokens, when started.

@@ -7,6 +7,7 @@ pub mod addresses;
 mod checkpoint;
 pub mod customers;
 mod database;
+mod direct_reads;
 mod entities;
 mod error;
 pub mod guards;

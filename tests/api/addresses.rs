@@ -467,3 +467,20 @@ async fn a_customer_read_with_addresses_costs_two_statements_however_many_custom
         "five customer tokens at once, addresses at once"
     );
 }
+
+#[tokio::test]
+async fn an_address_write_costs_a_fixed_number_of_statements() {
+    // Without the background mail sender, whose polling would be counted too.
+    let app = TestApp::spawn_quiet_with(|_| {}).await;
+    let token = app.signed_in_customer("costs@example.com").await;
+    add_ok(&app, &token, "1 First St").await;
+    let statements = || app.app.accounts.database().statements_executed();
+    let before = statements();
+    add_ok(&app, &token, "2 Second St").await;
+    let written = statements() - before;
+    // In one transaction: the live token with its customer, the customer locked (PostgreSQL:
+    // `FOR UPDATE`; SQLite already holds the database's write lock since BEGIN, and reads
+    // nothing again), the address count, the insert.
+    let on_postgres = std::env::var_os("TEST_POSTGRES_URL").is_some();
+    assert_eq!(written, if on_postgres { 4 } else { 3 });
+}
