@@ -107,6 +107,7 @@ const ACCOUNT: &str = "query AccountPage($token: String!) { customer(customerAcc
 const LOGIN: &str = "mutation Login($input: CustomerAccessTokenCreateInput!) { customerAccessTokenCreate(input: $input) { customerAccessToken { accessToken expiresAt } customerUserErrors { code field message } } }";
 const ADDRESS_CREATE: &str = "mutation AddressCreate($token: String!, $address: MailingAddressInput!) { customerAddressCreate(customerAccessToken: $token, address: $address) { customerAddress { id } customerUserErrors { code field message } } }";
 const ADDRESS_UPDATE: &str = "mutation AddressUpdate($token: String!, $id: ID!, $address: MailingAddressInput!) { customerAddressUpdate(customerAccessToken: $token, id: $id, address: $address) { customerAddress { id } customerUserErrors { code field message } } }";
+const ADDRESS_DELETE: &str = "mutation AddressDelete($token: String!, $id: ID!) { customerAddressDelete(customerAccessToken: $token, id: $id) { deletedCustomerAddressId customerUserErrors { code field message } } }";
 const SIGN_UP: &str = "mutation SignUp($input: CustomerCreateInput!) { customerCreate(input: $input) { customer { id } customerUserErrors { code field message } } }";
 
 /// Runs `kind` against the servers (round robin) for `duration`.
@@ -182,6 +183,10 @@ pub struct Worker {
     first_error: Option<String>,
     /// The address this worker last created, with its customer's token, for the next update.
     own_address: Option<(String, String)>,
+    /// Whether each created address is deleted after its update (create, update, delete), so
+    /// that address books do not grow: a soak must send the same work at minute 30 as at
+    /// minute 1 (and stay under `customers.max_addresses`).
+    stationary: bool,
     /// When the next request's latency counts from, if not from when it is sent: its scheduled
     /// start in an open-loop run, so that time spent waiting behind a late request counts.
     measure_from: Option<Instant>,
@@ -208,9 +213,16 @@ impl Worker {
             latency: histogram(),
             first_error: None,
             own_address: None,
+            stationary: false,
             measure_from: None,
             answered: None,
         }
+    }
+
+    /// Writes create, update and delete an address, so that the data does not grow.
+    pub fn stationary(mut self) -> Self {
+        self.stationary = true;
+        self
     }
 
     /// One operation of `kind` whose first request's latency counts from `scheduled` (which may
@@ -365,6 +377,13 @@ impl Worker {
                     |v| v["data"]["customerAddressUpdate"]["customerAddress"]["id"].is_string(),
                 )
                 .await;
+                if self.stationary {
+                    self.send(
+                        json!({ "query": ADDRESS_DELETE, "variables": { "token": token, "id": id } }),
+                        |v| v["data"]["customerAddressDelete"]["deletedCustomerAddressId"].is_string(),
+                    )
+                    .await;
+                }
             }
         }
     }

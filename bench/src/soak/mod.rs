@@ -140,7 +140,8 @@ async fn drive(
                 Arc::clone(fixture),
                 Arc::clone(&sequence),
                 index,
-            );
+            )
+            .stationary();
             tokio::spawn(connection(index, schedule, worker, Arc::clone(&recorder)))
         })
         .collect();
