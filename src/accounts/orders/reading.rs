@@ -51,21 +51,20 @@ impl Orders<'_> {
         let descending = request.reverse;
         let db = self.inner.db.reader();
 
+        // One page in either direction, keyset from `after` (exclusive), up to `before`.
+        let page = |descending, after, before, limit| {
+            let query = PageQuery {
+                filter: &filter,
+                sort,
+                descending,
+                after,
+                before,
+                limit,
+            };
+            orders::page(db, self.shop.id, customer_id, query)
+        };
         let (rows, has_next_page, has_previous_page) = if let Some(first) = first {
-            let mut rows = orders::page(
-                db,
-                self.shop.id,
-                customer_id,
-                PageQuery {
-                    filter: &filter,
-                    sort,
-                    descending,
-                    after,
-                    before,
-                    limit: first + 1,
-                },
-            )
-            .await?;
+            let mut rows = page(descending, after, before, first + 1).await?;
             let has_next = rows.len() as u64 > first;
             rows.truncate(first as usize);
             let mut has_previous = after.is_some();
@@ -79,20 +78,7 @@ impl Orders<'_> {
         } else {
             let last = last.unwrap_or_default();
             // Read backwards from `before`, then put the page back in order.
-            let mut rows = orders::page(
-                db,
-                self.shop.id,
-                customer_id,
-                PageQuery {
-                    filter: &filter,
-                    sort,
-                    descending: !descending,
-                    after: before,
-                    before: after,
-                    limit: last + 1,
-                },
-            )
-            .await?;
+            let mut rows = page(!descending, before, after, last + 1).await?;
             let has_previous = rows.len() as u64 > last;
             rows.truncate(last as usize);
             rows.reverse();
