@@ -40,6 +40,8 @@ pub enum StartupError {
     Mail(String),
     #[error("the default shop: {0}")]
     Shop(String),
+    #[error("the GraphQL schema: {0}")]
+    Schema(String),
 }
 
 /// Connects to the configured database (creating the embedded SQLite file's folder), applies
@@ -175,14 +177,16 @@ impl App {
         if config.database.cache_storefront_tokens {
             accounts.database().cache_storefront_access().await;
         }
-        let schema = graphql::build_schema(
+        let (schema, guards) = graphql::build_schema(
             accounts.clone(),
             graphql::SchemaSettings {
                 max_depth: config.graphql.max_depth,
                 max_cost: config.graphql.max_cost,
                 production: config.environment == Environment::Production,
             },
-        );
+        )
+        .await
+        .map_err(StartupError::Schema)?;
         let storefront = http::Pipeline {
             api: http::StorefrontApi {
                 schema,
@@ -191,6 +195,7 @@ impl App {
                 graphiql: config.environment == Environment::Development,
                 prefill_graphiql_token: config.environment == Environment::Development,
             },
+            guards,
             body_limit_bytes: config.http.body_limit_bytes,
             max_root_fields: config.graphql.max_root_fields,
             persisted_queries: http::PersistedQueries::new(config.graphql.persisted_queries),

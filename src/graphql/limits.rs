@@ -1,16 +1,13 @@
-//! Limits checked after validation and before anything runs: query depth and cost. The cost of
-//! every accepted request is reported as Shopify does, in `extensions.cost.requestedQueryCost`.
-//! (Root-field and alias caps are checked earlier, at the HTTP edge, before parsing variables.)
+//! Limits checked on the parsed document before anything runs: query depth and cost (measured
+//! by `cost`). The cost of every request that runs is reported as Shopify does, in
+//! `extensions.cost.requestedQueryCost`. (Root-field and alias caps are checked at the HTTP edge,
+//! before variables are parsed.)
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextValidation,
-};
-use async_graphql::{Response, ServerError, ValidationResult, Value, value};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
+use async_graphql::{Response, ServerError, Value, Variables, value};
 
 use super::TopLevelCode;
+use super::cost;
 
 #[derive(Debug, Clone, Copy)]
 pub struct QueryLimits {
@@ -18,19 +15,56 @@ pub struct QueryLimits {
     pub max_cost: usize,
 }
 
-impl ExtensionFactory for QueryLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsExtension {
-            limits: *self,
-            cost: AtomicUsize::new(usize::MAX),
-        })
+impl QueryLimits {
+    /// The cost of the operation that would run, or Shopify's answer when it is over a limit.
+    /// `None` when no operation fits the request (the execution reports that).
+    pub fn check(
+        &self,
+        document: &ExecutableDocument,
+        operation_name: Option<&str>,
+        variables: &Variables,
+    ) -> Result<Option<usize>, ServerError> {
+        let Some(operation) = operation_to_run(document, operation_name) else {
+            return Ok(None);
+        };
+        let measure = cost::measure(document, operation, variables);
+        if measure.depth > self.max_depth {
+            return Err(limit_error(
+                format!(
+                    "Query has depth of {}, which exceeds max depth of {}",
+                    measure.depth, self.max_depth
+                ),
+                TopLevelCode::MaxDepthExceeded,
+                vec![],
+            ));
+        }
+        if measure.cost > self.max_cost {
+            // Shopify's shape: {"message":"Complexity exceeded","extensions":{"code":..,"cost":..,"maxCost":..}}
+            return Err(limit_error(
+                "Complexity exceeded".to_owned(),
+                TopLevelCode::MaxComplexityExceeded,
+                vec![
+                    ("cost", Value::from(measure.cost as u64)),
+                    ("maxCost", Value::from(self.max_cost as u64)),
+                ],
+            ));
+        }
+        Ok(Some(measure.cost))
     }
 }
 
-struct LimitsExtension {
-    limits: QueryLimits,
-    /// The validated cost of this request (`usize::MAX` until validation ran).
-    cost: AtomicUsize,
+/// The answer with its cost, when the operation ran: an answer that is only request errors
+/// (a document that does not validate) did not run and has no cost, as before validation.
+pub fn report_cost(response: Response, cost: Option<usize>) -> Response {
+    let did_not_run = response.data == Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty());
+    match cost {
+        Some(cost) if !did_not_run => {
+            response.extension("cost", value!({ "requestedQueryCost": cost }))
+        }
+        _ => response,
+    }
 }
 
 fn limit_error(message: String, code: TopLevelCode, extra: Vec<(&str, Value)>) -> ServerError {
@@ -44,57 +78,29 @@ fn limit_error(message: String, code: TopLevelCode, extra: Vec<(&str, Value)>) -
     error
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for LimitsExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let response = next.run(ctx).await;
-        match self.cost.load(Ordering::Relaxed) {
-            usize::MAX => response,
-            cost => response.extension("cost", value!({ "requestedQueryCost": cost })),
-        }
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        if result.depth > self.limits.max_depth {
-            return Err(vec![limit_error(
-                format!(
-                    "Query has depth of {}, which exceeds max depth of {}",
-                    result.depth, self.limits.max_depth
-                ),
-                TopLevelCode::MaxDepthExceeded,
-                vec![],
-            )]);
-        }
-        if result.complexity > self.limits.max_cost {
-            // Shopify's shape: {"message":"Complexity exceeded","extensions":{"code":..,"cost":..,"maxCost":..}}
-            return Err(vec![limit_error(
-                "Complexity exceeded".to_owned(),
-                TopLevelCode::MaxComplexityExceeded,
-                vec![
-                    ("cost", Value::from(result.complexity as u64)),
-                    ("maxCost", Value::from(self.limits.max_cost as u64)),
-                ],
-            )]);
-        }
-        self.cost.store(result.complexity, Ordering::Relaxed);
-        Ok(result)
-    }
+/// The operation a request runs: the one named, or the document's only one. A document of
+/// several operations and no name runs none; it is measured by its first.
+fn operation_to_run<'d>(
+    document: &'d ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<&'d OperationDefinition> {
+    let operation = match &document.operations {
+        DocumentOperations::Single(operation) => operation,
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations.get(name)?,
+            None => operations.values().next()?,
+        },
+    };
+    Some(&operation.node)
 }
 
 /// How many root fields (aliases included, fragments expanded) the operation that would run
 /// selects in `document`; `None` when no operation fits (validation reports that).
 pub fn root_field_count(
-    document: &async_graphql::parser::types::ExecutableDocument,
+    document: &ExecutableDocument,
     operation_name: Option<&str>,
 ) -> Option<usize> {
-    use async_graphql::parser::types::{
-        DocumentOperations, ExecutableDocument, Selection, SelectionSet,
-    };
+    use async_graphql::parser::types::{Selection, SelectionSet};
 
     fn count(set: &SelectionSet, document: &ExecutableDocument, depth: usize) -> usize {
         // Fragments that spread each other are refused by validation; stop counting anyway.
@@ -118,14 +124,8 @@ pub fn root_field_count(
             .sum()
     }
 
-    let operation = match &document.operations {
-        DocumentOperations::Single(operation) => operation,
-        DocumentOperations::Multiple(operations) => match operation_name {
-            Some(name) => operations.get(name)?,
-            None => operations.values().next()?,
-        },
-    };
-    Some(count(&operation.node.selection_set.node, document, 0))
+    let operation = operation_to_run(document, operation_name)?;
+    Some(count(&operation.selection_set.node, document, 0))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! and what every schema shares: the guards applied before anything runs (nesting, depth,
 //! cost, `__typename` rules) and the repair of errored fields in answers.
 
+mod cost;
 pub mod errors;
 mod int_range;
 mod limits;
@@ -10,7 +11,13 @@ mod null_fields;
 pub mod storefront;
 mod typename_rules;
 
-use async_graphql::{ObjectType, SchemaBuilder, SubscriptionType};
+use std::sync::{Arc, OnceLock};
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{
+    ObjectType, Response, SchemaBuilder, SchemaEnv, ServerError, SubscriptionType, Variables,
+};
 
 pub use errors::TopLevelCode;
 pub use limits::root_field_count;
@@ -29,9 +36,10 @@ pub struct SchemaSettings {
     pub production: bool,
 }
 
-/// A schema builder with the guards every API gets: depth and cost limits (with the cost
-/// reported in `extensions.cost`), the `__typename` rules the validator skips, and limits on
-/// what could exhaust the validator itself.
+/// A schema builder with the limits every API gets on what could exhaust the validator itself,
+/// and what production hides from strangers. The other guards ([`DocumentGuards`]) run before
+/// the schema does: a schema extension, even one that only watches validation, puts every
+/// resolved field through the extension chain, which cost a fifth of a customer read.
 pub fn guarded<Q, M, S>(
     builder: SchemaBuilder<Q, M, S>,
     settings: SchemaSettings,
@@ -41,17 +49,88 @@ where
     M: ObjectType + 'static,
     S: SubscriptionType + 'static,
 {
-    let builder = builder
-        .extension(limits::QueryLimits {
-            max_depth: settings.max_depth,
-            max_cost: settings.max_cost,
-        })
-        .extension(typename_rules::TypenameRules)
-        .limit_recursive_depth(64)
-        .limit_directives(20);
+    let builder = builder.limit_recursive_depth(64).limit_directives(20);
     if settings.production {
         builder.disable_introspection().disable_suggestions()
     } else {
         builder
+    }
+}
+
+/// What every API checks in a parsed document before its schema runs it: the `__typename`
+/// rules and `Int` ranges the validator skips, then depth and cost (Shopify's answers when over).
+#[derive(Clone)]
+pub struct DocumentGuards {
+    /// The schema's types (for argument types and directive locations).
+    schema_env: SchemaEnv,
+    limits: limits::QueryLimits,
+}
+
+impl DocumentGuards {
+    /// The guards of the schema `builder` makes (built here once, to read its types).
+    pub async fn of<Q, M, S>(
+        builder: SchemaBuilder<Q, M, S>,
+        settings: SchemaSettings,
+    ) -> Result<Self, String>
+    where
+        Q: ObjectType + 'static,
+        M: ObjectType + 'static,
+        S: SubscriptionType + 'static,
+    {
+        let captured = Arc::new(OnceLock::new());
+        let schema = builder
+            .extension(CaptureSchemaEnv(Arc::clone(&captured)))
+            .finish();
+        schema.execute("{ __typename }").await;
+        let schema_env = captured
+            .get()
+            .cloned()
+            .ok_or("its types could not be read")?;
+        Ok(DocumentGuards {
+            schema_env,
+            limits: limits::QueryLimits {
+                max_depth: settings.max_depth,
+                max_cost: settings.max_cost,
+            },
+        })
+    }
+
+    /// The cost of the operation that would run (`None` when no operation fits, which the
+    /// execution reports), or the error the request is answered with instead.
+    pub fn check(
+        &self,
+        document: &ExecutableDocument,
+        operation_name: Option<&str>,
+        variables: &Variables,
+    ) -> Result<Option<usize>, ServerError> {
+        let registry = &self.schema_env.registry;
+        let problem = typename_rules::first_problem(document, registry)
+            .or_else(|| int_range::first_problem(document, registry, variables));
+        if let Some((message, pos)) = problem {
+            return Err(ServerError::new(message, Some(pos)));
+        }
+        self.limits.check(document, operation_name, variables)
+    }
+
+    /// The answer with `extensions.cost`, when the operation ran.
+    pub fn report_cost(response: Response, cost: Option<usize>) -> Response {
+        limits::report_cost(response, cost)
+    }
+}
+
+/// Reads a schema's environment from its first request (it is not otherwise public).
+struct CaptureSchemaEnv(Arc<OnceLock<SchemaEnv>>);
+
+impl ExtensionFactory for CaptureSchemaEnv {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(CaptureSchemaEnv(Arc::clone(&self.0)))
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for CaptureSchemaEnv {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let _ = self.0.set(ctx.schema_env.clone());
+        next.run(ctx).await
     }
 }

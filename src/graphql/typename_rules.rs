@@ -1,45 +1,16 @@
 //! The validation rules async-graphql's validator skips on `__typename`: it never visits that
 //! field, so `__typename @anything` and `__typename(x: 1)` were accepted while the same on any
-//! other field is refused. Checked right after parsing, with the validator's own messages; the
-//! range of `Int` arguments (`int_range`) is checked at the same point.
+//! other field is refused. Checked on the parsed document before the schema runs it, with the
+//! validator's own messages; the range of `Int` arguments (`int_range`) is checked at the same
+//! point.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::Pos;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::registry::Registry;
-use async_graphql::{Pos, ServerError, ServerResult, Variables};
 
-pub struct TypenameRules;
-
-impl ExtensionFactory for TypenameRules {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(TypenameRules)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for TypenameRules {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        // The document's depth is bounded by the time it comes back from `next`.
-        let document = next.run(ctx, query, variables).await?;
-        let registry = &ctx.schema_env.registry;
-        let problem = first_problem(&document, registry)
-            .or_else(|| super::int_range::first_problem(&document, registry, variables));
-        match problem {
-            Some((message, pos)) => Err(ServerError::new(message, Some(pos))),
-            None => Ok(document),
-        }
-    }
-}
-
-fn first_problem(document: &ExecutableDocument, registry: &Registry) -> Option<(String, Pos)> {
+/// The first `__typename` with an argument or a directive it may not carry, with the
+/// validator's message.
+pub fn first_problem(document: &ExecutableDocument, registry: &Registry) -> Option<(String, Pos)> {
     let fragments = document
         .fragments
         .values()

@@ -22,7 +22,7 @@ use super::persisted_queries::PersistedQueries;
 use super::problem_response::{graphql_error, internal_error};
 use crate::accounts::AccountError;
 use crate::graphql::nesting::{self, JSON_MAX_NESTING};
-use crate::graphql::{restore_errored_fields, root_field_count};
+use crate::graphql::{DocumentGuards, restore_errored_fields, root_field_count};
 
 /// What one GraphQL API brings to the pipeline.
 pub trait GraphqlApi: Clone + Send + Sync + 'static {
@@ -63,6 +63,8 @@ pub trait GraphqlApi: Clone + Send + Sync + 'static {
 #[derive(Clone)]
 pub struct Pipeline<A> {
     pub api: A,
+    /// What is checked in the parsed document before the schema runs it (depth, cost, ...).
+    pub guards: DocumentGuards,
     pub body_limit_bytes: usize,
     /// Most root fields (aliases included) in one operation.
     pub max_root_fields: usize,
@@ -275,15 +277,22 @@ async fn execute<A: GraphqlApi>(
     // checks below need is read from it. A document that does not parse is reported by the
     // execution with its syntax error.
     let operation_name = request.operation_name.clone();
-    let (root_fields, operation) = match request.parsed_query() {
+    let variables = std::mem::take(&mut request.variables);
+    let (root_fields, operation, guarded) = match request.parsed_query() {
         Ok(document) => (
             root_field_count(document, operation_name.as_deref()),
             operation_name
                 .clone()
                 .or_else(|| only_operation_name(document)),
+            Some(
+                pipeline
+                    .guards
+                    .check(document, operation_name.as_deref(), &variables),
+            ),
         ),
-        Err(_) => (None, operation_name.clone()),
+        Err(_) => (None, operation_name.clone(), None),
     };
+    request.variables = variables;
     // Before any variable is read or any resolver runs: 100 aliased logins in one document must
     // not cost 100 password checks.
     if let Some(fields) = root_fields
@@ -300,6 +309,13 @@ async fn execute<A: GraphqlApi>(
         )
             .into_response();
     }
+    let cost = match guarded {
+        Some(Ok(cost)) => cost,
+        Some(Err(refused)) => {
+            return json_response(async_graphql::Response::from_errors(vec![refused]));
+        }
+        None => None,
+    };
     let request_id = headers
         .get("x-request-id")
         .and_then(|value| value.to_str().ok())
@@ -324,7 +340,8 @@ async fn execute<A: GraphqlApi>(
     let request = pipeline.api.prepare(request, access, request_id, client_ip);
     let operation = crate::metrics::operation_label(operation.as_deref());
     let started = std::time::Instant::now();
-    let mut response = pipeline.api.execute(request).await;
+    let response = pipeline.api.execute(request).await;
+    let mut response = DocumentGuards::report_cost(response, cost);
     restore_errored_fields(&mut response);
     let response = json_response(response);
     crate::metrics::graphql_request(

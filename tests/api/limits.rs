@@ -246,3 +246,41 @@ async fn an_int_argument_beyond_32_bits_is_refused_wherever_it_is() {
     .await;
     assert!(largest.get("errors").is_none(), "{largest}");
 }
+
+#[tokio::test]
+async fn answers_that_ran_report_their_cost_and_documents_that_did_not_validate_do_not() {
+    let app = TestApp::spawn().await;
+    // A field's error (Shopify's capture of this one has its cost too).
+    let ran = raw(
+        &app,
+        "mutation { customerAccessTokenDelete(customerAccessToken: \"nope\") { deletedAccessToken } }",
+    )
+    .await;
+    assert_eq!(
+        ran["errors"][0]["extensions"]["code"], "ACCESS_DENIED",
+        "{ran}"
+    );
+    assert_eq!(ran["extensions"]["cost"]["requestedQueryCost"], 2, "{ran}");
+    let invalid = raw(&app, "{ customer(customerAccessToken: \"x\") { nope } }").await;
+    assert!(
+        invalid["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("nope")),
+        "{invalid}"
+    );
+    assert!(invalid.get("extensions").is_none(), "{invalid}");
+    // Depth and cost are weighed before validation, with the numbers in the message.
+    let mut deep = String::from("id");
+    for _ in 0..20 {
+        deep = format!("nope {{ {deep} }}");
+    }
+    let body = raw(
+        &app,
+        &format!("{{ customer(customerAccessToken: \"x\") {{ {deep} }} }}"),
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["message"], "Query has depth of 22, which exceeds max depth of 15",
+        "{body}"
+    );
+}

@@ -19,12 +19,6 @@ use crate::domain::pagination::{PageRequest, paginate};
 
 pub struct Customer(pub CustomerRecord);
 
-/// The cost of a page: its size times the cost of one item (at least one item).
-pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
-    let size = first.or(last).unwrap_or(1).clamp(1, 250) as usize;
-    1 + size * child_complexity
-}
-
 impl Customer {
     /// The customer's addresses, by creation order, batched with every other customer the
     /// request reads.
@@ -47,7 +41,6 @@ impl Customer {
     }
 
     /// A list of addresses for the customer.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn addresses(
         &self,
         ctx: &Context<'_>,
@@ -157,7 +150,6 @@ impl Customer {
     }
 
     /// The orders associated with the customer.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn orders(
         &self,

@@ -30,7 +30,7 @@ pub use in_context::buyer_token;
 pub use mutation::Mutation;
 pub use query::QueryRoot;
 
-use super::SchemaSettings;
+use super::{DocumentGuards, SchemaSettings};
 use crate::accounts::Accounts;
 
 pub type StorefrontSchema = Schema<QueryRoot, Mutation, EmptySubscription>;
@@ -45,9 +45,15 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, Mutation, EmptySubscript
         .directive(access_restricted::AccessRestricted)
 }
 
-/// The schema with what its resolvers need; built once at start-up.
-pub fn build_schema(accounts: Accounts, settings: SchemaSettings) -> StorefrontSchema {
-    super::guarded(builder().data(accounts), settings).finish()
+/// The schema with what its resolvers need, and the guards run before it; built once at
+/// start-up.
+pub async fn build_schema(
+    accounts: Accounts,
+    settings: SchemaSettings,
+) -> Result<(StorefrontSchema, DocumentGuards), String> {
+    let guards = DocumentGuards::of(super::guarded(builder(), settings), settings).await?;
+    let schema = super::guarded(builder().data(accounts), settings).finish();
+    Ok((schema, guards))
 }
 
 /// The SDL of the schema, sorted so that `schema.graphql` diffs read well.

@@ -40,7 +40,6 @@ impl QueryRoot {
     }
 
     /// Retrieves multiple objects by their global IDs in a single request. Any object that implements the Node interface can be fetched, including products, collections, and pages.
-    #[graphql(complexity = "1 + ids.len().min(250) * child_complexity")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

@@ -8,7 +8,6 @@ use super::line_item::OrderLineItem;
 use super::{PageArgs, int, page_of_positions, truncation};
 use crate::domain::order::{self as domain, StoredOrder};
 use crate::graphql::storefront::address::PageInfo;
-use crate::graphql::storefront::customer::page_cost;
 use crate::graphql::storefront::scalars::Url;
 
 /// One fulfillment of a stored order.
@@ -35,7 +34,6 @@ impl Fulfillment {
 #[Object]
 impl Fulfillment {
     /// List of the fulfillment's line items.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn fulfillment_line_items(
         &self,
         #[graphql(desc = "Returns the elements that come after the specified cursor.")]
@@ -88,7 +86,6 @@ impl Fulfillment {
     }
 
     /// Tracking information associated with the fulfillment, such as the tracking number and tracking URL.
-    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
     async fn tracking_info(
         &self,
         #[graphql(desc = "Truncate the array result to this size.")] first: Option<i32>,

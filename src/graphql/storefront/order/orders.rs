@@ -13,7 +13,6 @@ use super::money::MoneyV2;
 use super::{PageArgs, int, page_of_positions, truncation};
 use crate::domain::order::{self as domain, StoredOrder};
 use crate::graphql::storefront::address::{MailingAddress, OrderAddressRole, PageInfo};
-use crate::graphql::storefront::customer::page_cost;
 use crate::graphql::storefront::scalars::{DateTime, UnsignedInt64, Url};
 
 /// A stored order, as the Storefront API shows it.
@@ -146,7 +145,6 @@ impl Order {
     }
 
     /// Discounts that have been applied on the order.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn discount_applications(
         &self,
         #[graphql(desc = "Returns the elements that come after the specified cursor.")]
@@ -205,7 +203,6 @@ impl Order {
     }
 
     /// List of the order’s line items.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn line_items(
         &self,
         #[graphql(desc = "Returns the elements that come after the specified cursor.")]
@@ -297,7 +294,6 @@ impl Order {
     }
 
     /// List of the order’s successful fulfillments.
-    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
     async fn successful_fulfillments(
         &self,
         #[graphql(desc = "Truncate the array result to this size.")] first: Option<i32>,
