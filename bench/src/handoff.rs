@@ -86,7 +86,7 @@ fn digest(id: i64) -> String {
 }
 
 /// User + system time of this process so far.
-fn process_cpu() -> Duration {
+pub fn process_cpu() -> Duration {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return Duration::ZERO;
     };

@@ -108,6 +108,7 @@ const LOGIN: &str = "mutation Login($input: CustomerAccessTokenCreateInput!) { c
 const ADDRESS_CREATE: &str = "mutation AddressCreate($token: String!, $address: MailingAddressInput!) { customerAddressCreate(customerAccessToken: $token, address: $address) { customerAddress { id } customerUserErrors { code field message } } }";
 const ADDRESS_UPDATE: &str = "mutation AddressUpdate($token: String!, $id: ID!, $address: MailingAddressInput!) { customerAddressUpdate(customerAccessToken: $token, id: $id, address: $address) { customerAddress { id } customerUserErrors { code field message } } }";
 const ADDRESS_DELETE: &str = "mutation AddressDelete($token: String!, $id: ID!) { customerAddressDelete(customerAccessToken: $token, id: $id) { deletedCustomerAddressId customerUserErrors { code field message } } }";
+const LOGOUT: &str = "mutation Logout($token: String!) { customerAccessTokenDelete(customerAccessToken: $token) { deletedAccessToken userErrors { field message } } }";
 const SIGN_UP: &str = "mutation SignUp($input: CustomerCreateInput!) { customerCreate(input: $input) { customer { id } customerUserErrors { code field message } } }";
 
 /// Runs `kind` against the servers (round robin) for `duration`.
@@ -183,9 +184,10 @@ pub struct Worker {
     first_error: Option<String>,
     /// The address this worker last created, with its customer's token, for the next update.
     own_address: Option<(String, String)>,
-    /// Whether each created address is deleted after its update (create, update, delete), so
-    /// that address books do not grow: a soak must send the same work at minute 30 as at
-    /// minute 1 (and stay under `customers.max_addresses`).
+    /// Whether each created address is deleted after its update (create, update, delete) and
+    /// each login's token deleted after it (a logout), so that address books and tokens do not
+    /// grow: a soak must send the same work at minute 30 as at minute 1 (and stay under
+    /// `customers.max_addresses`).
     stationary: bool,
     /// When the next request's latency counts from, if not from when it is sent: its scheduled
     /// start in an open-loop run, so that time spent waiting behind a late request counts.
@@ -219,7 +221,8 @@ impl Worker {
         }
     }
 
-    /// Writes create, update and delete an address, so that the data does not grow.
+    /// Writes create, update and delete an address, and logins log out again, so that the data
+    /// does not grow.
     pub fn stationary(mut self) -> Self {
         self.stationary = true;
         self
@@ -341,11 +344,26 @@ impl Worker {
         let n = rand::thread_rng().gen_range(0..self.fixture.customers);
         let email = format!("{}{n}@example.com", self.fixture.email_prefix);
         let password = self.fixture.password.clone();
-        self.send(
-            json!({ "query": LOGIN, "variables": { "input": { "email": email, "password": password } } }),
-            |v| v["data"]["customerAccessTokenCreate"]["customerAccessToken"]["accessToken"].is_string(),
-        )
-        .await;
+        let body = self
+            .send(
+                json!({ "query": LOGIN, "variables": { "input": { "email": email, "password": password } } }),
+                |v| v["data"]["customerAccessTokenCreate"]["customerAccessToken"]["accessToken"].is_string(),
+            )
+            .await;
+        if self.stationary {
+            let token = body.and_then(|v| {
+                v["data"]["customerAccessTokenCreate"]["customerAccessToken"]["accessToken"]
+                    .as_str()
+                    .map(str::to_owned)
+            });
+            if let Some(token) = token {
+                self.send(
+                    json!({ "query": LOGOUT, "variables": { "token": token } }),
+                    |v| v["data"]["customerAccessTokenDelete"]["deletedAccessToken"].is_string(),
+                )
+                .await;
+            }
+        }
     }
 
     /// Creates an address, and next time updates it (so create and update alternate).

@@ -4,9 +4,11 @@
 //! figures can be read as ratios on a shared, noisy machine. See bench/README.md.
 //!
 //! `--soak LENGTH` runs a soak instead of the scenarios (soak/), and `serve-bare`, hidden, is
-//! the bare stack server the `bare` scenario starts (bare.rs).
+//! the bare stack server the `bare` scenario starts (bare.rs). `handoff` and `group-commit`
+//! measure SQLite paths on their own (handoff.rs, group_commit.rs).
 
 mod bare;
+mod group_commit;
 mod handoff;
 mod load;
 mod orders;
@@ -46,6 +48,16 @@ enum Command {
         /// Connections in the sqlx pool (the server's reader pool has 16).
         #[arg(long, default_value_t = 16)]
         pool: u32,
+        #[arg(long, default_value_t = 64)]
+        tasks: usize,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
+    /// What a different SQLite write path would buy: one address-shaped write transaction from
+    /// `--tasks` concurrent tasks, through sqlx's write connection (today), with rusqlite on the
+    /// calling thread, and with group commit on one writer thread.
+    GroupCommit {
         #[arg(long, default_value_t = 64)]
         tasks: usize,
         /// Seconds per measurement.
@@ -136,6 +148,9 @@ async fn main() -> anyhow::Result<()> {
         }) => {
             // Its own runtime, with the server's two threads.
             return tokio::task::spawn_blocking(move || handoff::run(pool, tasks, seconds)).await?;
+        }
+        Some(Command::GroupCommit { tasks, seconds }) => {
+            return tokio::task::spawn_blocking(move || group_commit::run(tasks, seconds)).await?;
         }
         None => {}
     }

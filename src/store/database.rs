@@ -28,6 +28,9 @@ pub enum Backend {
     Postgres,
 }
 
+/// How long a pooled PostgreSQL connection may sit idle before it is pinged on its next use.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(5);
+
 #[derive(Clone)]
 pub struct Database {
     reader: DatabaseConnection,
@@ -142,6 +145,10 @@ impl Database {
                 .max_connections(config.max_connections)
                 .min_connections(1)
                 .acquire_timeout(Duration::from_secs(config.acquire_timeout_seconds))
+                // A pooled connection is pinged before use only once it has sat idle (when the
+                // server, a proxy or a firewall may have dropped it), not on every checkout:
+                // that ping was a round trip to PostgreSQL before every statement.
+                .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
                 .sqlx_logging(false);
             let mut pool = sea_orm::Database::connect(options).await?;
             let statements = Arc::new(AtomicU64::new(0));

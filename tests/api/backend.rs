@@ -38,3 +38,52 @@ async fn the_suite_runs_on_the_requested_database() {
         assert!(app.config.data_dir.join("storefront.db").exists());
     }
 }
+
+/// PostgreSQL: connections dropped while they sat in the pool (a database restart, a proxy's or
+/// firewall's idle timeout) are found by the ping a pooled connection gets once it has been
+/// idle for a while, and replaced before use: no request fails. (A busy connection is not
+/// pinged before every statement: that was a round trip per statement.)
+#[tokio::test]
+async fn pooled_connections_dropped_while_idle_are_replaced_before_use() {
+    if std::env::var_os("TEST_POSTGRES_URL").is_none() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let Some(database_url) = app.config.database_url.clone() else {
+        panic!("a PostgreSQL test runs on a database of its own");
+    };
+    let token = app.signed_in_customer("idle@example.com").await;
+    let read_email = || async {
+        app.graphql(
+            "query($token: String!) { customer(customerAccessToken: $token) { email } }",
+            serde_json::json!({ "token": token }),
+        )
+        .await
+    };
+    for _ in 0..4 {
+        assert_eq!(
+            read_email().await["data"]["customer"]["email"],
+            "idle@example.com"
+        );
+    }
+    // Every connection of the app goes, from a connection of the test's own.
+    let mut outsider = <sqlx::PgConnection as sqlx::Connection>::connect(&database_url)
+        .await
+        .expect("connect");
+    let terminated: Vec<(bool,)> = sqlx::query_as(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut outsider)
+    .await
+    .expect("terminate the app's connections");
+    assert!(!terminated.is_empty());
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    for _ in 0..8 {
+        let answer = read_email().await;
+        assert_eq!(
+            answer["data"]["customer"]["email"], "idle@example.com",
+            "{answer}"
+        );
+    }
+}
