@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
-use crate::handoff::process_cpu;
+use crate::handoff::{process_cpu, server_like_runtime};
 use sea_orm::{ConnectionTrait, SqlxSqliteConnector, Statement, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
@@ -31,10 +31,7 @@ const INSERT_EVENT: &str = "INSERT INTO events (customer_id, payload) VALUES (?,
 const MAX_BATCH: usize = 64;
 
 pub fn run(tasks: usize, seconds: u64) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = server_like_runtime()?;
     let duration = Duration::from_secs(seconds);
     println!(
         "one write transaction (a read and two inserts); {tasks} concurrent tasks on 2 runtime threads; {seconds} s each; WAL, synchronous = NORMAL"

@@ -19,10 +19,7 @@ pub fn run(pool_size: u32, tasks: usize, seconds: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("handoff.db");
     seed(&path)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = server_like_runtime()?;
     let duration = Duration::from_secs(seconds);
     println!(
         "one indexed lookup of {ROWS} rows; {tasks} concurrent tasks on 2 runtime threads; {seconds} s each"
@@ -83,6 +80,14 @@ fn seed(path: &std::path::Path) -> anyhow::Result<()> {
 
 fn digest(id: i64) -> String {
     format!("{:064x}", (id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+/// A runtime with the server's two worker threads, for measurements made inside this process.
+pub fn server_like_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
 }
 
 /// User + system time of this process so far.
