@@ -10,7 +10,7 @@ use crate::domain::mailing_address::{AddressDraft, AddressFields, apply};
 use crate::domain::problem::{ErrorCode, Problem};
 use crate::store::addresses::{self, AddressRecord};
 use crate::store::customers::{self, CustomerRecord};
-use crate::store::{DatabaseTransaction, access_tokens};
+use crate::store::{WriteTransaction, access_tokens};
 
 /// Which argument named the address, for the field path of `NOT_FOUND`.
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +45,7 @@ impl AddressBook<'_> {
     /// The live token's customer, locked inside the transaction.
     async fn lock_customer(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &WriteTransaction,
         token: &str,
     ) -> Result<CustomerRecord, AccountError> {
         let digest =

@@ -12,7 +12,7 @@ use crate::domain::mailing_address::{AddressDraft, AddressFields, apply};
 use crate::domain::multipass::{MultipassAddress, MultipassCustomer, decode, token_fingerprint};
 use crate::store::addresses::{self, AddressRecord};
 use crate::store::customers::{self, CustomerRecord, CustomerState, NewCustomer};
-use crate::store::{DatabaseTransaction, guards};
+use crate::store::{WriteTransaction, guards};
 
 /// Multipass tokens live 15 minutes; clocks may disagree by this much.
 const VALIDITY_SECONDS: i64 = 15 * 60;
@@ -88,7 +88,7 @@ impl MultipassSignIn<'_> {
 
     async fn multipass_customer(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &WriteTransaction,
         customer: &MultipassCustomer,
         email: &Email,
         now: i64,
@@ -134,7 +134,7 @@ impl MultipassSignIn<'_> {
     /// default, else the first address of a customer without any.
     async fn add_multipass_addresses(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &WriteTransaction,
         customer: &CustomerRecord,
         incoming: &[MultipassAddress],
         now: i64,

@@ -10,14 +10,16 @@ use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, SqlxSqliteConnector, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DbErr, SqliteTransactionMode,
+    SqlxSqliteConnector, TransactionOptions, TransactionTrait,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use super::access_cache::AccessCache;
 use super::checkpoint::Checkpointer;
 use super::direct_reads::DirectReads;
+use super::direct_writes::DirectWriter;
+use super::write_transaction::WriteTransaction;
 use crate::config::DatabaseConfig;
 
 const AUTOCHECKPOINT_OFF: &str = "PRAGMA wal_autocheckpoint = 0";
@@ -45,6 +47,9 @@ pub struct Database {
     access_cache: Arc<OnceLock<Arc<AccessCache>>>,
     /// SQLite: the statements of every customer read, on the calling thread (`direct_reads`).
     direct_reads: Option<Arc<DirectReads>>,
+    /// SQLite: every write transaction, on the calling thread (`direct_writes`); `None` on
+    /// PostgreSQL and in memory, where writes use `writer`.
+    direct_writer: Option<Arc<DirectWriter>>,
     /// SQLite: checkpoints on a thread of their own, while any handle is open.
     #[allow(dead_code)] // held for its Drop
     checkpointer: Option<Arc<Checkpointer>>,
@@ -163,6 +168,7 @@ impl Database {
                 access_cache: Arc::default(),
                 checkpointer: None,
                 direct_reads: None,
+                direct_writer: None,
                 id_lease: Arc::default(),
             })
         } else {
@@ -265,6 +271,21 @@ impl Database {
                 })
                 .ok()
         });
+        // The sqlx writer stays for migrations; use cases write through this one.
+        let direct_writer = match &file {
+            Some(file) => Some(Arc::new(
+                DirectWriter::open(
+                    &file.path,
+                    checkpointer.is_some(),
+                    Arc::clone(&statements),
+                    acquire,
+                )
+                .map_err(|err| {
+                    DbErr::Custom(format!("cannot open the SQLite write connection: {err}"))
+                })?,
+            )),
+            None => None,
+        };
         Ok(Self {
             reader,
             writer,
@@ -275,6 +296,7 @@ impl Database {
             access_cache: Arc::default(),
             checkpointer: checkpointer.map(Arc::new),
             direct_reads,
+            direct_writer,
             id_lease: Arc::default(),
         })
     }
@@ -356,17 +378,22 @@ impl Database {
     /// timeout for that upgrade (waiting could deadlock two such transactions): while another
     /// process holds the write lock, it would fail at once with "database is locked". Taking the
     /// lock at BEGIN waits for it like any other lock, so every write waits alike.
-    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+    ///
+    /// On a SQLite file the transaction runs on the direct writer (`direct_writes`).
+    pub async fn begin_write(&self) -> Result<WriteTransaction, DbErr> {
+        if let Some(direct) = &self.direct_writer {
+            return direct.begin().await.map(WriteTransaction::Direct);
+        }
         match self.backend {
-            Backend::Sqlite => {
-                self.writer
-                    .begin_with_options(TransactionOptions {
-                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                        ..TransactionOptions::default()
-                    })
-                    .await
-            }
-            Backend::Postgres => self.writer.begin().await,
+            Backend::Sqlite => self
+                .writer
+                .begin_with_options(TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..TransactionOptions::default()
+                })
+                .await
+                .map(WriteTransaction::Pool),
+            Backend::Postgres => self.writer.begin().await.map(WriteTransaction::Pool),
         }
     }
 
@@ -438,18 +465,36 @@ mod tests {
         let db = Database::connect(&url, &DatabaseConfig::default())
             .await
             .expect("connect");
+        let pragma = || {
+            sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, "PRAGMA wal_autocheckpoint")
+        };
         let setting = db
             .writer
-            .query_one_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Sqlite,
-                "PRAGMA wal_autocheckpoint",
-            ))
+            .query_one_raw(pragma())
             .await
             .expect("pragma")
             .and_then(|row| row.try_get_by_index::<i64>(0).ok());
-        assert_eq!(setting, Some(0), "the writer never checkpoints itself");
+        assert_eq!(
+            setting,
+            Some(0),
+            "the migrating writer never checkpoints itself"
+        );
 
         let txn = db.begin_write().await.expect("begin");
+        assert!(
+            matches!(txn, WriteTransaction::Direct(_)),
+            "a file's writes are direct"
+        );
+        let setting = txn
+            .query_one_raw(pragma())
+            .await
+            .expect("pragma")
+            .and_then(|row| row.try_get_by_index::<i64>(0).ok());
+        assert_eq!(
+            setting,
+            Some(0),
+            "the direct writer never checkpoints itself"
+        );
         txn.execute_unprepared("CREATE TABLE filler (data BLOB)")
             .await
             .expect("table");

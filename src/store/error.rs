@@ -1,7 +1,9 @@
 //! Database failures as the use cases need to see them: a unique key that was taken (the index is
 //! the source of truth under concurrency), or anything else, which is an internal failure.
 
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
+
+use super::direct_writes::UNIQUE_VIOLATION;
 
 /// Which unique index refused a write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +28,16 @@ impl From<DbErr> for StoreError {
             Some(SqlErr::UniqueConstraintViolation(message)) => {
                 StoreError::Taken(unique_key_from_message(&message))
             }
-            _ => StoreError::Db(err),
+            _ => match &err {
+                // The SQLite writer's (`direct_writes`): SQLite's own message.
+                DbErr::Exec(RuntimeErr::Internal(message))
+                | DbErr::Query(RuntimeErr::Internal(message))
+                    if message.starts_with(UNIQUE_VIOLATION) =>
+                {
+                    StoreError::Taken(unique_key_from_message(message))
+                }
+                _ => StoreError::Db(err),
+            },
         }
     }
 }

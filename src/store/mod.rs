@@ -8,6 +8,7 @@ mod checkpoint;
 pub mod customers;
 mod database;
 mod direct_reads;
+mod direct_writes;
 mod entities;
 mod error;
 pub mod guards;
@@ -17,7 +18,9 @@ pub mod outbox;
 pub mod seed;
 pub mod shops;
 pub mod storefront_tokens;
+mod write_transaction;
 
 pub use database::{Backend, Database};
 pub use error::{StoreError, UniqueKey};
-pub use sea_orm::{ConnectionTrait, DatabaseTransaction};
+pub use sea_orm::ConnectionTrait;
+pub use write_transaction::WriteTransaction;

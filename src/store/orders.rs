@@ -127,19 +127,33 @@ pub async fn documents(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(i64, Option<String>)> = order::Entity::find()
+    let rows = order::Entity::find()
         .select_only()
         .column(order::Column::Id)
         .column(order::Column::Document)
         .filter(order::Column::ShopId.eq(shop_id))
         .filter(order::Column::Id.is_in(ids.iter().copied()))
-        .into_tuple()
+        .into_model::<IdAndDocument>()
         .all(db)
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, document)| document.map(|d| (id, d)))
+        .filter_map(|row| row.document.map(|d| (row.id, d)))
         .collect())
+}
+
+/// Rows of several columns are read by name, not by position: the SQLite writer's rows keep
+/// their columns in name order (`direct_writes`).
+#[derive(FromQueryResult)]
+struct IdAndDocument {
+    id: i64,
+    document: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct IdAndEmailKey {
+    id: i64,
+    email_key: String,
 }
 
 /// New orders, in one statement.
@@ -422,9 +436,12 @@ pub async fn of_customer(
         .column(order::Column::Document)
         .filter(order::Column::ShopId.eq(shop_id))
         .filter(order::Column::CustomerId.eq(customer_id))
-        .into_tuple()
+        .into_model::<IdAndDocument>()
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row.document))
+        .collect())
 }
 
 /// Writes an order's redacted document and forgets whose it was.
@@ -488,9 +505,12 @@ pub async fn proven_customers_by_email(
         .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::EmailKey.is_in(email_keys.iter().cloned()))
         .filter(customer::Column::EmailVerifiedAt.is_not_null())
-        .into_tuple()
+        .into_model::<IdAndEmailKey>()
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row.email_key))
+        .collect())
 }
 
 /// Records a Shopify webhook event as applied; `false` when it was already.
