@@ -201,12 +201,34 @@ impl App {
             persisted_queries: http::PersistedQueries::new(config.graphql.persisted_queries),
             trusted_proxies: config.http.trusted_proxies.clone(),
         };
+        let (admin_schema, admin_guards) = graphql::admin::build_schema(
+            accounts.clone(),
+            graphql::SchemaSettings {
+                max_depth: config.graphql.max_depth,
+                max_cost: config.graphql.max_cost,
+                production: config.environment == Environment::Production,
+            },
+        )
+        .await
+        .map_err(StartupError::Schema)?;
+        let admin = http::Pipeline {
+            api: http::AdminApi {
+                schema: admin_schema,
+                accounts: accounts.clone(),
+                graphiql: config.environment == Environment::Development,
+            },
+            guards: admin_guards,
+            body_limit_bytes: config.http.body_limit_bytes,
+            max_root_fields: config.graphql.max_root_fields,
+            persisted_queries: http::PersistedQueries::new(config.graphql.persisted_queries),
+            trusted_proxies: config.http.trusted_proxies.clone(),
+        };
         let state = http::AppState {
             accounts: accounts.clone(),
         };
         let mail = mail_sender(config, accounts.clone())?;
         Ok(App {
-            router: http::router(storefront, state, config),
+            router: http::router(storefront, admin, state, config),
             accounts,
             default_shop,
             housekeeping: config.housekeeping.clone(),

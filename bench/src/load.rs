@@ -32,9 +32,33 @@ pub async fn post(
     token: &str,
     body: &str,
 ) -> anyhow::Result<(u16, Bytes)> {
-    let request = hyper::Request::post(format!("http://{address}/api/2026-04/graphql.json"))
+    post_to(client, address, Api::Storefront, token, body).await
+}
+
+/// Which API a request goes to, and so which path and credential header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    Storefront,
+    Admin,
+}
+
+pub async fn post_to(
+    client: &HttpClient,
+    address: &str,
+    api: Api,
+    token: &str,
+    body: &str,
+) -> anyhow::Result<(u16, Bytes)> {
+    let (path, header) = match api {
+        Api::Storefront => (
+            "/api/2026-04/graphql.json",
+            "x-shopify-storefront-access-token",
+        ),
+        Api::Admin => ("/admin/api/2026-04/graphql.json", "x-shopify-access-token"),
+    };
+    let request = hyper::Request::post(format!("http://{address}{path}"))
         .header("content-type", "application/json")
-        .header("x-shopify-storefront-access-token", token)
+        .header(header, token)
         .body(Full::new(Bytes::from(body.to_owned())))?;
     let response = client.request(request).await?;
     let status = response.status().as_u16();
@@ -45,6 +69,11 @@ pub async fn post(
 /// What the scenarios need to know about the seeded database.
 pub struct Fixture {
     pub storefront_token: String,
+    /// An admin token (`read_customers`) of the seeded shop, for the `admin-*` scenarios.
+    pub admin_token: String,
+    /// When the seeded customers were made: the last one at this second, each earlier one a
+    /// second before the next (`storefront::seed::SeedPlan`).
+    pub seeded_at: i64,
     /// Access tokens of the first customers.
     pub tokens: Vec<String>,
     /// Access tokens of the customers with orders (the first ones).
@@ -72,6 +101,14 @@ pub enum Kind {
     Write,
     SignUp,
     Mixed,
+    /// The admin API's customer list and count with `email:` (one customer).
+    AdminEmail,
+    /// With `email:prefix*` (a prefix that a customer and at most about a hundred others have).
+    AdminPrefix,
+    /// With `tag:` (one in a thousand customers).
+    AdminTag,
+    /// With `created_at:>=` (the last thousand customers).
+    AdminCreated,
 }
 
 pub struct Outcome {
@@ -109,6 +146,7 @@ const ADDRESS_CREATE: &str = "mutation AddressCreate($token: String!, $address: 
 const ADDRESS_UPDATE: &str = "mutation AddressUpdate($token: String!, $id: ID!, $address: MailingAddressInput!) { customerAddressUpdate(customerAccessToken: $token, id: $id, address: $address) { customerAddress { id } customerUserErrors { code field message } } }";
 const ADDRESS_DELETE: &str = "mutation AddressDelete($token: String!, $id: ID!) { customerAddressDelete(customerAccessToken: $token, id: $id) { deletedCustomerAddressId customerUserErrors { code field message } } }";
 const LOGOUT: &str = "mutation Logout($token: String!) { customerAccessTokenDelete(customerAccessToken: $token) { deletedAccessToken userErrors { field message } } }";
+const ADMIN_SEARCH: &str = "query Search($query: String!) { customers(first: 50, query: $query) { nodes { id email tags createdAt } pageInfo { hasNextPage endCursor } } customersCount(query: $query) { count precision } }";
 const SIGN_UP: &str = "mutation SignUp($input: CustomerCreateInput!) { customerCreate(input: $input) { customer { id } customerUserErrors { code field message } } }";
 
 /// Runs `kind` against the servers (round robin) for `duration`.
@@ -258,6 +296,9 @@ impl Worker {
             Kind::Login => self.login().await,
             Kind::Write => self.write().await,
             Kind::SignUp => self.sign_up().await,
+            Kind::AdminEmail | Kind::AdminPrefix | Kind::AdminTag | Kind::AdminCreated => {
+                self.admin_search(kind).await;
+            }
             Kind::Mixed => {
                 let roll = rand::thread_rng().gen_range(0..100);
                 if roll < 80 {
@@ -406,6 +447,52 @@ impl Worker {
         }
     }
 
+    /// One search of the admin API, checked: the expected customers, and an exact count.
+    async fn admin_search(&mut self, kind: Kind) {
+        let customers = self.fixture.customers.max(1);
+        let n = rand::thread_rng().gen_range(0..customers);
+        let prefix = &self.fixture.email_prefix;
+        let (query, expected): (String, Box<dyn Fn(u64) -> bool + Send + Sync>) = match kind {
+            Kind::AdminEmail => (
+                format!("email:{prefix}{n}@example.com"),
+                Box::new(|c| c == 1),
+            ),
+            Kind::AdminPrefix => {
+                // Customer n's number with its last digits dropped, so that the prefix covers
+                // it and those whose numbers continue it (n = 12345: 12, 120-129, 1200-1299, …).
+                let digits = n.to_string();
+                let kept = &digits[..digits.len().saturating_sub(3).max(1)];
+                (format!("email:{prefix}{kept}*"), Box::new(|c| c >= 1))
+            }
+            Kind::AdminTag => {
+                let tag = n % 1_000;
+                let expected = customers / 1_000 + u64::from(tag < customers % 1_000);
+                (format!("tag:t{tag}"), Box::new(move |c| c == expected))
+            }
+            _ => {
+                let since = self.fixture.seeded_at - 999;
+                let expected = customers.min(1_000);
+                (
+                    format!("created_at:>='{}'", rfc3339(since)),
+                    Box::new(move |c| c == expected),
+                )
+            }
+        };
+        self.send_to(
+            Api::Admin,
+            json!({ "query": ADMIN_SEARCH, "variables": { "query": query } }),
+            |v| {
+                v["data"]["customers"]["nodes"]
+                    .as_array()
+                    .is_some_and(|nodes| !nodes.is_empty())
+                    && v["data"]["customersCount"]["count"]
+                        .as_u64()
+                        .is_some_and(&expected)
+            },
+        )
+        .await;
+    }
+
     async fn sign_up(&mut self) {
         let n = self.sequence.fetch_add(1, Ordering::Relaxed);
         let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
@@ -419,10 +506,23 @@ impl Worker {
 
     /// Sends one request, records its latency, and counts it as an error unless `ok` holds.
     async fn send(&mut self, body: Value, ok: impl Fn(&Value) -> bool) -> Option<Value> {
+        self.send_to(Api::Storefront, body, ok).await
+    }
+
+    async fn send_to(
+        &mut self,
+        api: Api,
+        body: Value,
+        ok: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
         let server = &self.servers[self.requests as usize % self.servers.len()];
         let body = body.to_string();
         let started = self.measure_from.take().unwrap_or_else(Instant::now);
-        let answer = post(&self.client, server, &self.fixture.storefront_token, &body).await;
+        let token = match api {
+            Api::Storefront => &self.fixture.storefront_token,
+            Api::Admin => &self.fixture.admin_token,
+        };
+        let answer = post_to(&self.client, server, api, token, &body).await;
         let micros = (started.elapsed().as_micros().max(1) as u64).min(100_000_000);
         let _ = self.latency.record(micros);
         self.requests += 1;
@@ -448,6 +548,17 @@ impl Worker {
         }
         parsed
     }
+}
+
+/// Unix seconds as RFC 3339 (UTC).
+fn rfc3339(seconds: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether an account-page answer has the customer, `orders` orders, each with an id, a name, a

@@ -24,6 +24,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use load::{Fixture, Kind, Outcome};
 use storefront::config::Config;
+use storefront::domain::admin_token::Scopes;
 use storefront::domain::password::Password;
 use storefront::domain::password_hash::PasswordHashing;
 use storefront::domain::storefront_token::TokenKind;
@@ -196,11 +197,16 @@ async fn main() -> anyhow::Result<()> {
         .context("opening the database")?;
     let accounts = storefront::accounts(&config, db.clone())?;
     let shop = storefront::default_shop(&config, &accounts).await?;
-    let storefront_token = accounts
-        .in_shop(shop)
+    let in_shop = accounts.in_shop(shop);
+    let storefront_token = in_shop
         .storefront_tokens()
         .create_storefront_token(TokenKind::Public, "bench")
         .await?;
+    let admin_token = in_shop
+        .admin_tokens()
+        .create_admin_token("bench", &Scopes::parse("read_customers")?)
+        .await?;
+    drop(in_shop);
     let hash = PasswordHashing::new(params)?.hash(&Password::candidate(&password))?;
     let seeding = Instant::now();
     let plan = storefront::seed::SeedPlan {
@@ -294,6 +300,8 @@ async fn main() -> anyhow::Result<()> {
 
     let fixture = Arc::new(Fixture {
         storefront_token,
+        admin_token,
+        seeded_at: plan.now,
         order_tokens: tokens
             .iter()
             .take(usize::try_from(order_customers).unwrap_or(usize::MAX))
@@ -386,6 +394,15 @@ async fn main() -> anyhow::Result<()> {
                 );
                 read
             }
+            "admin-email" | "admin-prefix" | "admin-tag" | "admin-created" => {
+                let kind = match name.as_str() {
+                    "admin-email" => Kind::AdminEmail,
+                    "admin-prefix" => Kind::AdminPrefix,
+                    "admin-tag" => Kind::AdminTag,
+                    _ => Kind::AdminCreated,
+                };
+                load::run(kind, &addresses, &fixture, args.concurrency, duration).await
+            }
             other => anyhow::bail!("unknown scenario {other}"),
         };
         let (cpu, peak) = measured.finish(&measured_pids);
@@ -406,9 +423,10 @@ async fn main() -> anyhow::Result<()> {
             ));
         }
         rows.push(format!(
-            "| {name} | {:.0} | {:.2} | {:.2} | {:.1} | {} | {:.0} % | {:.0} |",
+            "| {name} | {:.0} | {:.2} | {:.2} | {:.2} | {:.1} | {} | {:.0} % | {:.0} |",
             outcome.per_second(),
             outcome.ms(0.5),
+            outcome.ms(0.95),
             outcome.ms(0.99),
             outcome.max_ms(),
             outcome.errors,
@@ -423,9 +441,9 @@ async fn main() -> anyhow::Result<()> {
 
     println!();
     println!(
-        "| scenario | requests/s | p50 ms | p99 ms | max ms | errors | server CPU | peak RSS MiB |"
+        "| scenario | requests/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU | peak RSS MiB |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in &rows {
         println!("{row}");
     }

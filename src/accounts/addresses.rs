@@ -90,6 +90,8 @@ impl AddressBook<'_> {
         if customer.default_address_id.is_none() {
             customers::set_default_address(&txn, self.shop.id, customer.id, Some(record.id), now)
                 .await?;
+        } else {
+            customers::touch(&txn, self.shop.id, customer.id, now).await?;
         }
         txn.commit().await?;
         Ok(record)
@@ -109,9 +111,11 @@ impl AddressBook<'_> {
             .await?
             .ok_or_else(|| not_found(AddressArgument::Id))?;
         record.fields = apply(&draft, &record.fields).map_err(AccountError::Invalid)?;
-        if !addresses::update(&txn, self.shop.id, &record, now()).await? {
+        let now = now();
+        if !addresses::update(&txn, self.shop.id, &record, now).await? {
             return Err(not_found(AddressArgument::Id));
         }
+        customers::touch(&txn, self.shop.id, customer.id, now).await?;
         txn.commit().await?;
         Ok(record)
     }
@@ -128,6 +132,8 @@ impl AddressBook<'_> {
         if customer.default_address_id == Some(id) {
             let next = addresses::first_for_customer(&txn, self.shop.id, customer.id).await?;
             customers::set_default_address(&txn, self.shop.id, customer.id, next, now()).await?;
+        } else {
+            customers::touch(&txn, self.shop.id, customer.id, now()).await?;
         }
         txn.commit().await?;
         Ok(id)
@@ -153,6 +159,7 @@ impl AddressBook<'_> {
         txn.commit().await?;
         customer.default_address_id = Some(id);
         customer.updated_at = now;
+        customer.version += 1;
         Ok(customer)
     }
 

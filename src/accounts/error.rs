@@ -27,6 +27,15 @@ pub enum AccountError {
     /// Too many requests of this kind from this client; retry later.
     #[error("throttled")]
     Throttled { retry_after_seconds: i64 },
+    /// No customer of the shop has this id (the admin API).
+    #[error("customer not found")]
+    CustomerNotFound,
+    /// The customer changed since the admin read it: its version is not the one expected.
+    #[error("concurrent modification: expected version {expected}")]
+    VersionConflict {
+        expected: i64,
+        current: Box<crate::domain::customer::CustomerRecord>,
+    },
     #[error("internal failure: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

@@ -77,6 +77,7 @@ impl AccountLifecycle<'_> {
                         accepts_marketing: false,
                         state: CustomerState::Invited,
                         password_hash: None,
+                        note: None,
                         now,
                     },
                 )

@@ -8,6 +8,8 @@
 //! shop, so nothing one shop has can be reached from another.
 
 mod addresses;
+mod admin_access;
+mod back_office;
 mod clock;
 mod error;
 mod hasher;
@@ -28,6 +30,10 @@ mod throttle;
 use std::sync::Arc;
 
 pub use addresses::AddressArgument;
+pub use admin_access::AdminAccess;
+pub use back_office::{
+    Actor, CustomerChanges, CustomerListError, CustomerListRequest, CustomerPage,
+};
 pub use clock::now;
 pub use error::AccountError;
 pub use hasher::Hasher;
@@ -117,6 +123,10 @@ shop_services! {
     StorefrontTokens => storefront_tokens,
     /// The order read model: ingest, linking to accounts, the account page (`orders`).
     Orders => orders,
+    /// The shop's admin API tokens (`admin_access`).
+    AdminTokens => admin_tokens,
+    /// What the admin API does with customers (`back_office`).
+    BackOffice => back_office,
 }
 
 impl ShopAccounts {

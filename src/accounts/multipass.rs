@@ -116,6 +116,7 @@ impl MultipassSignIn<'_> {
                         accepts_marketing: false,
                         state: CustomerState::Enabled,
                         password_hash: None,
+                        note: None,
                         now,
                     },
                 )

@@ -121,18 +121,29 @@ impl CustomerAdmin<'_> {
             return Ok(false);
         };
         let txn = self.inner.db.begin_write().await?;
+        let deleted = self.erase(&txn, &customer).await?;
+        txn.commit().await?;
+        tracing::info!(customer_id = customer.id, "customer erased by the operator");
+        Ok(deleted)
+    }
+
+    /// The erasure itself, in the caller's transaction (the command line's and the admin
+    /// API's delete share it): every message to or about the customer, their orders redacted,
+    /// the record with its addresses, sessions and tags.
+    pub(super) async fn erase(
+        &self,
+        txn: &impl crate::store::ConnectionTrait,
+        customer: &CustomerRecord,
+    ) -> Result<bool, AccountError> {
         outbox::delete_for_customer(
-            &txn,
+            txn,
             self.shop.id,
             customer.id,
             &crate::domain::email::normalize(&customer.email),
         )
         .await?;
-        self.redact_orders(&txn, customer.id).await?;
-        let deleted = customers::delete(&txn, self.shop.id, customer.id).await?;
-        txn.commit().await?;
-        tracing::info!(customer_id = customer.id, "customer erased by the operator");
-        Ok(deleted)
+        self.redact_orders(txn, customer.id).await?;
+        Ok(customers::delete(txn, self.shop.id, customer.id).await?)
     }
 
     pub async fn export_customer(&self, key: &str) -> Result<Option<CustomerExport>, AccountError> {

@@ -139,6 +139,7 @@ impl Profiles<'_> {
             phone,
             accepts_marketing: update.accepts_marketing.map_or(Change::Keep, Change::Set),
             password_hash,
+            ..ProfileChanges::none()
         };
 
         let txn = inner.db.begin_write().await?;
@@ -152,7 +153,7 @@ impl Profiles<'_> {
             return Err(AccountError::TokenNotFound);
         }
         match customers::update_profile(&txn, self.shop.id, current.id, changes, now()).await {
-            Ok(()) => {}
+            Ok(_) => {}
             Err(StoreError::Taken(UniqueKey::CustomerEmail)) => {
                 return Err(AccountError::Invalid(vec![email_taken()]));
             }

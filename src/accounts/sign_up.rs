@@ -108,6 +108,7 @@ impl SignUps<'_> {
             accepts_marketing: input.accepts_marketing.unwrap_or(false),
             state: CustomerState::Enabled,
             password_hash: Some(password_hash),
+            note: None,
             now: now(),
         };
         if email_is_taken {

@@ -45,8 +45,11 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Print the GraphQL schema (SDL).
-    Schema,
+    /// Print the GraphQL schema (SDL): the Storefront API's, or with --admin the admin API's.
+    Schema {
+        #[arg(long)]
+        admin: bool,
+    },
     /// Manage shops: each has its own customers, tokens, throttles and mail.
     Shops {
         #[command(subcommand)]
@@ -139,8 +142,12 @@ async fn dispatch(command: Option<Command>, config: Config) -> anyhow::Result<()
             eprintln!("applied {pending} migration(s); the database is up to date");
             Ok(())
         }
-        Command::Schema => {
-            print!("{}", storefront::graphql::sdl());
+        Command::Schema { admin } => {
+            if admin {
+                print!("{}", storefront::graphql::admin::sdl());
+            } else {
+                print!("{}", storefront::graphql::sdl());
+            }
             Ok(())
         }
         Command::Shops { command } => shops::run(config, command).await,

@@ -57,6 +57,10 @@ pub struct CustomerRecord {
     /// When and how the customer proved the email address is theirs; `None` until then, and
     /// again after the address changes.
     pub email_proof: Option<(i64, EmailProof)>,
+    /// Adds one with every change: the admin API's optimistic concurrency (`expectedVersion`).
+    pub version: i64,
+    /// The merchant's note about the customer (admin API only).
+    pub note: Option<String>,
 }
 
 /// How a customer proved their email address: by using a link mailed to it, or by arriving
@@ -106,6 +110,8 @@ pub struct NewCustomer {
     pub accepts_marketing: bool,
     pub state: CustomerState,
     pub password_hash: Option<String>,
+    /// The merchant's note (the admin API's `customerCreate`).
+    pub note: Option<String>,
     pub now: i64,
 }
 
@@ -131,6 +137,8 @@ impl NewCustomer {
             reset_nonce_hash: None,
             multipass_identifier: None,
             email_proof: None,
+            version: 1,
+            note: self.note,
         }
     }
 }

@@ -4,7 +4,9 @@
 pub mod access_token;
 pub mod account_tokens;
 pub mod address;
+pub mod admin_token;
 pub mod customer;
+pub mod customer_search;
 pub mod email;
 pub mod ids;
 pub mod mailing_address;
@@ -20,6 +22,7 @@ pub mod problem;
 pub mod shop;
 pub mod shopify_webhook;
 pub mod storefront_token;
+pub mod tags;
 
 #[cfg(test)]
 mod untrusted_input_properties;

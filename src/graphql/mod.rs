@@ -2,6 +2,7 @@
 //! and what every schema shares: the guards applied before anything runs (nesting, depth,
 //! cost, `__typename` rules) and the repair of errored fields in answers.
 
+pub mod admin;
 mod cost;
 pub mod errors;
 mod int_range;

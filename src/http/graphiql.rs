@@ -104,6 +104,22 @@ pub async fn page(state: &StorefrontApi) -> Response {
     Html(PAGE.replace("__CONFIG__", &config)).into_response()
 }
 
+const ADMIN_DEFAULT_QUERY: &str = "# The admin API: paste an admin token (`storefront tokens create --admin --scopes read_customers,write_customers`)\n\
+# into the X-Shopify-Access-Token header below.\n\
+query Customers {\n  customers(first: 10, query: \"state:enabled\", sortKey: UPDATED_AT, reverse: true) {\n    nodes { id displayName tags version updatedAt }\n  }\n  customersCount { count precision }\n}\n";
+
+/// The admin API's GraphiQL page (`GET /admin/graphql`): never with a token filled in, as
+/// admin tokens are shown once and stored only as digests.
+pub fn admin_page() -> Response {
+    let config = serde_json::json!({
+        "endpoint": format!("/admin/api/{API_VERSION}/graphql.json"),
+        "headers": "{\n  \"X-Shopify-Access-Token\": \"\"\n}",
+        "defaultQuery": ADMIN_DEFAULT_QUERY,
+    });
+    let config = config.to_string().replace("</", "<\\/");
+    Html(PAGE.replace("__CONFIG__", &config)).into_response()
+}
+
 pub async fn asset(Path(name): Path<String>) -> Response {
     match ASSETS.iter().find(|asset| asset.name == name) {
         Some(asset) => (

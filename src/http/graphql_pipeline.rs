@@ -39,6 +39,10 @@ pub trait GraphqlApi: Clone + Send + Sync + 'static {
     /// Whether this access may name the buyer's IP in a header (Shopify's private tokens).
     fn trusts_buyer_ip(access: &Self::Access) -> bool;
 
+    /// Whether a request without a valid credential is refused with 401 before anything runs
+    /// (the admin API), rather than answered field by field (the storefront's ACCESS_DENIED).
+    const REQUIRES_ACCESS: bool = false;
+
     /// Adds what the resolvers read to the request: the access, the request id, the client's
     /// IP, data loaders.
     fn prepare(
@@ -328,6 +332,9 @@ async fn execute<A: GraphqlApi>(
             return internal_error(&request_id);
         }
     };
+    if A::REQUIRES_ACCESS && access.is_none() {
+        return super::problem_response::unauthorized();
+    }
     let client_ip = super::client_ip::client_ip(
         parts
             .extensions

@@ -2,6 +2,7 @@
 //! `graphql_pipeline`), GraphiQL, health checks, and the layers every request passes (request
 //! ids, tracing, CORS, timeouts, panics to 500s).
 
+mod admin_api;
 mod client_ip;
 mod graphiql;
 mod graphql_pipeline;
@@ -28,6 +29,7 @@ pub fn apply_layers(router: Router, http: &crate::config::HttpConfig) -> Router 
 use crate::accounts::Accounts;
 use crate::config::Config;
 
+pub use admin_api::AdminApi;
 pub use graphql_pipeline::{GraphqlApi, Pipeline};
 pub use storefront_api::StorefrontApi;
 
@@ -39,7 +41,12 @@ pub struct AppState {
 
 /// The routes: each API's endpoints on the shared pipeline, GraphiQL's assets, health and
 /// metrics, all behind the same layers.
-pub fn router(storefront: Pipeline<StorefrontApi>, state: AppState, config: &Config) -> Router {
+pub fn router(
+    storefront: Pipeline<StorefrontApi>,
+    admin: Pipeline<AdminApi>,
+    state: AppState,
+    config: &Config,
+) -> Router {
     use graphql_pipeline as pipeline;
     let api = post(pipeline::post_versioned::<StorefrontApi>)
         .fallback(problem_response::method_not_allowed);
@@ -53,6 +60,19 @@ pub fn router(storefront: Pipeline<StorefrontApi>, state: AppState, config: &Con
                 .fallback(problem_response::method_not_allowed),
         )
         .with_state(storefront);
+    let admin_routes = Router::new()
+        .route(
+            "/admin/api/{version}/graphql.json",
+            post(pipeline::post_versioned::<AdminApi>)
+                .fallback(problem_response::method_not_allowed),
+        )
+        .route(
+            "/admin/graphql",
+            get(pipeline::get::<AdminApi>)
+                .post(pipeline::post::<AdminApi>)
+                .fallback(problem_response::method_not_allowed),
+        )
+        .with_state(admin);
     let routes = Router::new()
         .route("/graphiql/{asset}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
@@ -71,6 +91,7 @@ pub fn router(storefront: Pipeline<StorefrontApi>, state: AppState, config: &Con
         )
         .with_state(state)
         .merge(storefront_routes)
+        .merge(admin_routes)
         .fallback(problem_response::not_found);
     layers::apply(routes, &config.http)
 }

@@ -48,6 +48,18 @@ pub fn internal_error(request_id: &str) -> Response {
     )
 }
 
+/// Shopify's 401 for an admin request without a valid admin token (a missing, unknown, revoked
+/// or storefront token alike).
+pub fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        json!({ "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)" })
+            .to_string(),
+    )
+        .into_response()
+}
+
 /// Shopify's 404 body.
 pub async fn not_found() -> Response {
     (

@@ -32,6 +32,8 @@ impl From<customer::Model> for CustomerRecord {
             email_proof: row
                 .email_verified_at
                 .zip(row.email_verified_by.as_deref().and_then(EmailProof::parse)),
+            version: row.version,
+            note: row.note,
         }
     }
 }
@@ -61,6 +63,8 @@ pub async fn insert(
         multipass_identifier: Set(None),
         email_verified_at: Set(None),
         email_verified_by: Set(None),
+        version: Set(1),
+        note: Set(new.note),
     };
     let inserted = customer::Entity::insert(row)
         .exec_with_returning(db)
@@ -97,6 +101,36 @@ pub async fn taken_email_and_phone(
     let email_taken = email_key.is_some_and(|k| rows.iter().any(|row| row.email_key == k));
     let phone_taken = phone.is_some_and(|p| rows.iter().any(|row| row.phone.as_deref() == Some(p)));
     Ok((email_taken, phone_taken))
+}
+
+pub async fn find_by_phone(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    phone: &str,
+) -> Result<Option<CustomerRecord>, StoreError> {
+    Ok(customer::Entity::find()
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(customer::Column::Phone.eq(phone))
+        .one(db)
+        .await?
+        .map(Into::into))
+}
+
+/// The tags of a customer just created (its version stays 1: creating it is its first change).
+pub async fn set_tags(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    customer_id: i64,
+    tags: &[String],
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(tags).unwrap_or_else(|_| "[]".to_owned());
+    customer::Entity::update_many()
+        .col_expr(customer::Column::Tags, json.into())
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(db)
+        .await?;
+    super::customer_tags::replace(db, shop_id, customer_id, tags).await
 }
 
 pub async fn find_by_email_key(
@@ -171,6 +205,30 @@ pub async fn set_default_address(
     customer::Entity::update_many()
         .col_expr(customer::Column::DefaultAddressId, address_id.into())
         .col_expr(customer::Column::UpdatedAt, now.into())
+        .col_expr(customer::Column::Version, next_version())
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// `version + 1`: every change of a customer (its addresses included) adds one, so that an
+/// admin's `expectedVersion` notices any change made since it read the customer.
+fn next_version() -> sea_orm::sea_query::SimpleExpr {
+    sea_orm::sea_query::Expr::col(customer::Column::Version).add(1)
+}
+
+/// Records a change of something the customer owns (an address) as a change of the customer.
+pub async fn touch(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    customer_id: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    customer::Entity::update_many()
+        .col_expr(customer::Column::UpdatedAt, now.into())
+        .col_expr(customer::Column::Version, next_version())
         .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id))
         .exec(db)
@@ -195,19 +253,55 @@ pub struct ProfileChanges {
     pub phone: Change<Option<String>>,
     pub accepts_marketing: Change<bool>,
     pub password_hash: Change<String>,
+    /// The merchant's note (admin only).
+    pub note: Change<Option<String>>,
+    /// The whole tag list, replacing the one stored (admin only).
+    pub tags: Change<Vec<String>>,
+    /// Apply only while the customer is at this version (the admin's `expectedVersion`).
+    pub expected_version: Option<i64>,
 }
 
+impl ProfileChanges {
+    /// No change at all.
+    pub fn none() -> Self {
+        Self {
+            first_name: Change::Keep,
+            last_name: Change::Keep,
+            email: Change::Keep,
+            phone: Change::Keep,
+            accepts_marketing: Change::Keep,
+            password_hash: Change::Keep,
+            note: Change::Keep,
+            tags: Change::Keep,
+            expected_version: None,
+        }
+    }
+}
+
+/// Writes the changes in one UPDATE that also adds one to the version; `false` when the
+/// customer is not at `expected_version` (or does not exist), and then nothing is written.
 pub async fn update_profile(
     db: &impl ConnectionTrait,
     shop_id: i64,
     customer_id: i64,
     changes: ProfileChanges,
     now: i64,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let mut update = customer::Entity::update_many()
         .col_expr(customer::Column::UpdatedAt, now.into())
+        .col_expr(customer::Column::Version, next_version())
         .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id));
+    if let Some(expected) = changes.expected_version {
+        update = update.filter(customer::Column::Version.eq(expected));
+    }
+    if let Change::Set(value) = changes.note {
+        update = update.col_expr(customer::Column::Note, value.into());
+    }
+    if let Change::Set(tags) = &changes.tags {
+        let json = serde_json::to_string(tags).unwrap_or_else(|_| "[]".to_owned());
+        update = update.col_expr(customer::Column::Tags, json.into());
+    }
     if let Change::Set(value) = changes.first_name {
         update = update.col_expr(customer::Column::FirstName, value.into());
     }
@@ -251,8 +345,11 @@ pub async fn update_profile(
                 Option::<String>::None.into(),
             );
     }
-    update.exec(db).await?;
-    Ok(())
+    let applied = update.exec(db).await?.rows_affected == 1;
+    if applied && let Change::Set(tags) = &changes.tags {
+        super::customer_tags::replace(db, shop_id, customer_id, tags).await?;
+    }
+    Ok(applied)
 }
 
 /// Records that the customer proved their email address.
@@ -265,6 +362,7 @@ pub async fn set_email_proof(
 ) -> Result<(), StoreError> {
     customer::Entity::update_many()
         .col_expr(customer::Column::EmailVerifiedAt, Some(now).into())
+        .col_expr(customer::Column::Version, next_version())
         .col_expr(
             customer::Column::EmailVerifiedBy,
             Some(proof.as_str().to_owned()).into(),
@@ -358,6 +456,7 @@ pub async fn redeem_nonce(
             CustomerState::Enabled.as_str().into(),
         )
         .col_expr(customer::Column::UpdatedAt, now.into())
+        .col_expr(customer::Column::Version, next_version())
         .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id))
         .filter(nonce_column(redemption.purpose).eq(redemption.nonce_hash))
@@ -383,6 +482,7 @@ pub async fn apply_multipass(
             CustomerState::Enabled.as_str().into(),
         )
         .col_expr(customer::Column::UpdatedAt, now.into())
+        .col_expr(customer::Column::Version, next_version())
         .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id));
     if let Some(first) = first_name {
@@ -396,6 +496,9 @@ pub async fn apply_multipass(
         update = update.col_expr(customer::Column::Tags, json.into());
     }
     update.exec(db).await?;
+    if let Some(tags) = tags {
+        super::customer_tags::replace(db, shop_id, customer_id, tags).await?;
+    }
     Ok(())
 }
 
@@ -423,6 +526,7 @@ pub async fn set_multipass_identifier(
             customer::Column::MultipassIdentifier,
             Some(identifier.to_owned()).into(),
         )
+        .col_expr(customer::Column::Version, next_version())
         .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id))
         .exec(db)
@@ -484,6 +588,7 @@ pub async fn set_state(
     let result = customer::Entity::update_many()
         .col_expr(customer::Column::State, state.as_str().into())
         .col_expr(customer::Column::UpdatedAt, now.into())
+        .col_expr(customer::Column::Version, next_version())
         .filter(customer::Column::ShopId.eq(shop_id))
         .filter(customer::Column::Id.eq(customer_id))
         .exec(db)

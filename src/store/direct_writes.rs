@@ -457,7 +457,10 @@ struct ColumnKinds(HashMap<&'static str, Kind>);
 impl ColumnKinds {
     fn of_entities() -> Result<Self, String> {
         let mut kinds = Self(HashMap::new());
+        kinds.add::<entities::admin_token::Entity>()?;
         kinds.add::<entities::customer::Entity>()?;
+        kinds.add::<entities::customer_audit::Entity>()?;
+        kinds.add::<entities::customer_tag::Entity>()?;
         kinds.add::<entities::customer_access_token::Entity>()?;
         kinds.add::<entities::customer_address::Entity>()?;
         kinds.add::<entities::id_node::Entity>()?;
@@ -545,7 +548,10 @@ mod tests {
     #[test]
     fn every_entity_reads_back_from_the_writers_rows() {
         let kinds = ColumnKinds::of_entities().expect("consistent entities");
+        reads_every_column_of::<entities::admin_token::Entity>(&kinds);
         reads_every_column_of::<entities::customer::Entity>(&kinds);
+        reads_every_column_of::<entities::customer_audit::Entity>(&kinds);
+        reads_every_column_of::<entities::customer_tag::Entity>(&kinds);
         reads_every_column_of::<entities::customer_access_token::Entity>(&kinds);
         reads_every_column_of::<entities::customer_address::Entity>(&kinds);
         reads_every_column_of::<entities::id_node::Entity>(&kinds);

@@ -4,7 +4,11 @@
 mod access_cache;
 pub mod access_tokens;
 pub mod addresses;
+pub mod admin_tokens;
 mod checkpoint;
+pub mod customer_audit;
+pub mod customer_search;
+pub mod customer_tags;
 pub mod customers;
 mod database;
 mod direct_reads;

@@ -11,13 +11,15 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySele
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::entities::{customer, customer_access_token, customer_address};
+use super::entities::{customer, customer_access_token, customer_address, customer_tag};
 use super::orders::OrderRow;
 use super::{Database, StoreError};
 use crate::domain::order::{Order, OrderCustomer, OrderKey};
 use crate::domain::{access_token, email, ids::new_id};
 
-/// What to create. Customer `i` has the email `{email_prefix}{i}@example.com`.
+/// What to create. Customer `i` has the email `{email_prefix}{i}@example.com`, the tag
+/// `t{i % 1000}`, and was created `last - i` seconds before `now` (`last` being the plan's last
+/// customer), so that the admin API's `tag:` and `created_at:` searches have something to find.
 pub struct SeedPlan {
     pub shop_id: i64,
     pub first: u64,
@@ -33,6 +35,8 @@ pub struct SeedPlan {
 }
 
 const ROWS_PER_INSERT: usize = 1_000;
+/// Seeded customers share this many tags (`t0` … `t999`).
+pub const SEED_TAGS: u64 = 1_000;
 const CUSTOMERS_PER_TRANSACTION: u64 = 50_000;
 
 /// Loads the plan; returns the raw access tokens, in customer order. `progress` hears the number
@@ -50,7 +54,10 @@ pub async fn seed(
         let mut customers = Vec::new();
         let mut addresses = Vec::new();
         let mut token_rows = Vec::new();
+        let mut tag_rows = Vec::new();
         for i in start..stop {
+            let tag = format!("t{}", i % SEED_TAGS);
+            let created_at = plan.now - i64::try_from(end - 1 - i).unwrap_or(0);
             let id = new_id();
             let address_ids: Vec<i64> =
                 (0..plan.addresses_per_customer).map(|_| new_id()).collect();
@@ -66,9 +73,9 @@ pub async fn seed(
                 accepts_marketing: Set(i % 2 == 0),
                 state: Set(super::customers::CustomerState::Enabled.as_str().to_owned()),
                 password_hash: Set(Some(plan.password_hash.clone())),
-                tags: Set("[]".to_owned()),
-                created_at: Set(plan.now),
-                updated_at: Set(plan.now),
+                tags: Set(format!("[\"{tag}\"]")),
+                created_at: Set(created_at),
+                updated_at: Set(created_at),
                 default_address_id: Set(address_ids.first().copied()),
                 security_stamp: Set(Some(crate::domain::account_tokens::new_security_stamp())),
                 activation_nonce_hash: Set(None),
@@ -76,6 +83,13 @@ pub async fn seed(
                 multipass_identifier: Set(None),
                 email_verified_at: Set(None),
                 email_verified_by: Set(None),
+                version: Set(1),
+                note: Set(None),
+            });
+            tag_rows.push(customer_tag::ActiveModel {
+                shop_id: Set(plan.shop_id),
+                customer_id: Set(id),
+                tag_key: Set(tag),
             });
             for (n, address_id) in address_ids.into_iter().enumerate() {
                 addresses.push(customer_address::ActiveModel {
@@ -121,6 +135,11 @@ pub async fn seed(
         for chunk in chunks(addresses) {
             customer_address::Entity::insert_many(chunk)
                 .exec(&txn)
+                .await?;
+        }
+        for chunk in chunks(tag_rows) {
+            customer_tag::Entity::insert_many(chunk)
+                .exec_without_returning(&txn)
                 .await?;
         }
         for chunk in chunks(token_rows) {

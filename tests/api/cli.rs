@@ -78,6 +78,60 @@ async fn tokens_revoke_marks_a_token_revoked_and_fails_on_unknown_ids() {
 }
 
 #[tokio::test]
+async fn admin_tokens_are_created_with_scopes_listed_without_values_and_revoked() {
+    let cli = Cli::new().await;
+    let out = stdout(&cli.run(&[
+        "tokens",
+        "create",
+        "--admin",
+        "--scopes",
+        "write_customers,read_orders",
+        "--title",
+        "CRM",
+    ]));
+    let token = out.strip_suffix('\n').expect("one line");
+    assert!(token.starts_with("shpat_") && token.len() == 38, "{out:?}");
+
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&cli.run(&["tokens", "list", "--admin", "--json"])))
+            .expect("json");
+    assert_eq!(listed[0]["title"], "CRM");
+    assert_eq!(
+        listed[0]["scopes"],
+        serde_json::json!(["write_customers", "read_orders"])
+    );
+    assert!(
+        !listed.to_string().contains(&token[6..]),
+        "never shown again"
+    );
+    // Storefront tokens are listed apart.
+    assert!(!stdout(&cli.run(&["tokens", "list"])).contains("CRM"));
+
+    let id = listed[0]["id"].to_string();
+    stdout(&cli.run(&["tokens", "revoke", "--admin", &id]));
+    let table = stdout(&cli.run(&["tokens", "list", "--admin"]));
+    assert!(table.contains("revoked"), "{table}");
+    let again = cli.run(&["tokens", "revoke", "--admin", &id]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("no active admin token"));
+
+    // A scope this server does not know, or none: refused, and nothing is made.
+    let unknown = cli.run(&["tokens", "create", "--admin", "--scopes", "read_products"]);
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("unknown access scope `read_products`"));
+    let without = cli.run(&["tokens", "create", "--admin"]);
+    assert!(!without.status.success(), "--admin needs --scopes");
+    let listed = stdout(&cli.run(&["tokens", "list", "--admin", "--json"]));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&listed)
+            .expect("json")
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+}
+
+#[tokio::test]
 async fn migrate_and_schema_commands() {
     let cli = Cli::new().await;
     let output = cli.run(&["migrate"]);
@@ -86,6 +140,10 @@ async fn migrate_and_schema_commands() {
     // Running it again is harmless.
     stdout(&cli.run(&["migrate"]));
     assert_eq!(stdout(&cli.run(&["schema"])), storefront::graphql::sdl());
+    assert_eq!(
+        stdout(&cli.run(&["schema", "--admin"])),
+        storefront::graphql::admin::sdl()
+    );
 }
 
 #[tokio::test]
@@ -379,6 +437,20 @@ async fn no_secret_reaches_a_log_line_or_the_database_even_at_trace_level() {
         .expect("token")
         .to_owned();
 
+    // An admin token made by the command line, used while the server runs.
+    let admin = stdout(&cli.run(&["tokens", "create", "--admin", "--scopes", "write_customers"]))
+        .trim()
+        .to_owned();
+    let tagged = json_body(&crate::support::socket::admin_post(
+        &address,
+        &admin,
+        &serde_json::json!({ "query": "{ customers(first: 5, query: \"email:sweep@example.com\") { nodes { id email } } }" }),
+    ));
+    assert_eq!(
+        tagged["data"]["customers"]["nodes"][0]["email"], "sweep@example.com",
+        "{tagged}"
+    );
+
     let logs = server.logs();
     assert!(logs.len() > 1_000, "trace logging ran");
     // The sweep sees what is there: the (not secret) email is in the database and the logs
@@ -397,6 +469,7 @@ async fn no_secret_reaches_a_log_line_or_the_database_even_at_trace_level() {
         ("a Multipass access token", sso_token),
         ("a reset link's token", reset_token),
         ("a Multipass token", multipass),
+        ("an admin token", admin),
     ];
     assert!(
         stored.windows(email.len()).any(|w| w == email),

@@ -7,6 +7,7 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 mod addresses;
+mod admin_api;
 mod backend;
 mod browser;
 mod cli;

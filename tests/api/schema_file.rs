@@ -19,6 +19,16 @@ fn schema_graphql_is_up_to_date() {
     );
 }
 
+#[test]
+fn admin_schema_graphql_is_up_to_date() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("admin.schema.graphql");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == storefront::graphql::admin::sdl(),
+        "admin.schema.graphql is out of date: regenerate it with `cargo run -- schema --admin > admin.schema.graphql`"
+    );
+}
+
 /// For each type: its description, and per field (or enum value) the type with arguments,
 /// and the description.
 type Shape = BTreeMap<String, (Option<String>, BTreeMap<String, (String, Option<String>)>)>;

@@ -4,7 +4,7 @@
 
 mod access;
 mod access_restricted;
-mod address;
+pub(crate) mod address;
 mod address_mutations;
 mod context;
 pub mod country_language_codes;
@@ -19,7 +19,7 @@ mod order;
 mod payloads;
 mod profile_mutations;
 mod query;
-mod scalars;
+pub(crate) mod scalars;
 mod sign_up_mutation;
 
 use async_graphql::{EmptySubscription, SDLExportOptions, Schema};

@@ -24,6 +24,8 @@ pub struct Model {
     pub multipass_identifier: Option<String>,
     pub email_verified_at: Option<i64>,
     pub email_verified_by: Option<String>,
+    pub version: i64,
+    pub note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

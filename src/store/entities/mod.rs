@@ -1,8 +1,11 @@
 //! sea-orm entities, one per table. Only `store` uses them; the rest of the app sees records.
 
+pub mod admin_token;
 pub mod customer;
 pub mod customer_access_token;
 pub mod customer_address;
+pub mod customer_audit;
+pub mod customer_tag;
 pub mod id_node;
 pub mod mail_outbox;
 pub mod multipass_use;

@@ -1,6 +1,7 @@
 //! The one place for test helpers, so that every test starts, calls and inspects the server the
 //! same way and a fix to a helper reaches every test:
 //!
+//! - `admin`: admin tokens and requests to the admin API;
 //! - `app`: the application built in-process (`TestApp`), its configuration, the common GraphQL
 //!   documents;
 //! - `process`: the real binary, its commands and `storefront serve` processes, killed when the
@@ -9,6 +10,7 @@
 //! - `smtp`: an SMTP server on loopback that keeps the messages it receives;
 //! - `database`: a look into the database for what no answer shows.
 
+pub mod admin;
 pub mod app;
 pub mod database;
 pub mod orders;

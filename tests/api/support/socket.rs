@@ -89,6 +89,19 @@ pub fn post_with_headers(
     exchange(address, &post_request(token, headers, &body.to_string()))
 }
 
+/// POSTs a GraphQL body to the admin API with an admin token; the raw answer.
+pub fn admin_post(address: &str, admin_token: &str, body: &Value) -> String {
+    let body = body.to_string();
+    exchange(
+        address,
+        &format!(
+            "POST {} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Shopify-Access-Token: {admin_token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            super::admin::ADMIN_PATH,
+            body.len()
+        ),
+    )
+}
+
 /// GETs `path`; the raw answer.
 pub fn get(address: &str, path: &str) -> String {
     exchange(
