@@ -125,6 +125,18 @@ fn decode_cursor(cursor: &str, sort: CustomerSort) -> Option<CustomerCursor> {
 
 fn parse_note(note: Option<String>) -> Result<Option<String>, Problem> {
     let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    // Lines and tabs are a note's; other control characters (NUL above all, which PostgreSQL
+    // cannot store) are not.
+    if note.as_deref().is_some_and(|n| {
+        n.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    }) {
+        return Err(Problem::new(
+            "note",
+            ErrorCode::Invalid,
+            "Note cannot contain control characters",
+        ));
+    }
     if note
         .as_deref()
         .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
@@ -164,6 +176,10 @@ impl BackOffice<'_> {
         &self,
         email: &str,
     ) -> Result<Option<CustomerRecord>, AccountError> {
+        // No stored address holds a control character (and PostgreSQL cannot take a NUL).
+        if email.chars().any(char::is_control) {
+            return Ok(None);
+        }
         let key = crate::domain::email::normalize(email);
         Ok(customers::find_by_email_key(self.inner.db.reader(), self.shop.id, &key).await?)
     }
@@ -641,5 +657,10 @@ mod tests {
         assert_eq!(parse_note(Some("  hi ".into())), Ok(Some("hi".into())));
         assert_eq!(parse_note(Some("   ".into())), Ok(None));
         assert!(parse_note(Some("x".repeat(MAX_NOTE_CHARS + 1))).is_err());
+        assert_eq!(
+            parse_note(Some("two\nlines\tand tab".into())),
+            Ok(Some("two\nlines\tand tab".into()))
+        );
+        assert!(parse_note(Some("nul\u{0}".into())).is_err());
     }
 }

@@ -16,6 +16,13 @@ pub fn parse_tags(inputs: &[String], field: &'static str) -> Result<Vec<String>,
         if tag.is_empty() {
             continue;
         }
+        if tag.chars().any(char::is_control) {
+            return Err(Problem::new(
+                field,
+                ErrorCode::Invalid,
+                "Tag cannot contain control characters",
+            ));
+        }
         if tag.chars().count() > MAX_TAG_CHARS {
             return Err(Problem::new(
                 field,
@@ -99,6 +106,13 @@ mod tests {
         assert_eq!(problem.code, ErrorCode::TooLong);
         assert_eq!(problem.field, Some("tags"));
         assert!(parse_tags(&["é".repeat(255)], "tags").is_ok());
+    }
+
+    #[test]
+    fn refuses_control_characters() {
+        let problem = parse_tags(&["a\u{0}b".to_owned()], "tags").expect_err("refused");
+        assert_eq!(problem.code, ErrorCode::Invalid);
+        assert!(parse_tags(&["a\tb".to_owned()], "tags").is_err());
     }
 
     #[test]

@@ -213,6 +213,13 @@ fn prefix_range(prefix: &str) -> Option<(String, String)> {
 
 /// A lower-cased text column against a text or prefix value.
 fn text_match(column: SimpleExpr, value: &Value, indexed: bool) -> SimpleExpr {
+    // No stored text holds a NUL character (PostgreSQL refuses one even as a parameter): such a
+    // value matches nothing, without asking the database.
+    if let Value::Text(text) | Value::Prefix(text) = value
+        && text.contains('\0')
+    {
+        return Expr::val(1).eq(0);
+    }
     match value {
         Value::Text(text) => column.eq(text.to_lowercase()),
         Value::Prefix(prefix) => {

@@ -229,6 +229,19 @@ async fn customer_create_validates_like_sign_up_and_makes_a_disabled_customer() 
         taken["data"]["customerCreate"]["userErrors"],
         json!([{ "field": ["email"], "message": "Email has already been taken", "code": "TAKEN" }])
     );
+    // A NUL (which PostgreSQL cannot store) is the input's problem, on both databases.
+    let nul = app
+        .admin(
+            &admin,
+            "mutation($input: CustomerInput!) { customerCreate(input: $input) { customer { id } userErrors { field code } } }",
+            json!({ "input": { "email": "nul@example.com", "note": "a\u{0}b", "tags": ["x\u{0}"] } }),
+        )
+        .await;
+    assert_eq!(
+        nul["data"]["customerCreate"]["userErrors"],
+        json!([{ "field": ["note"], "code": "INVALID" }, { "field": ["tags"], "code": "INVALID" }]),
+        "{nul}"
+    );
     let blank = app
         .admin(
             &admin,
@@ -698,6 +711,14 @@ async fn delete_erases_the_customer_and_the_trail_names_each_action() {
         .as_str()
         .expect("found by email")
         .to_owned();
+    let nobody = app
+        .admin(
+            &admin,
+            "query($e: String!) { customerByIdentifier(identifier: {emailAddress: $e}) { id } }",
+            json!({ "e": "ada\u{0}@example.com" }),
+        )
+        .await;
+    assert_eq!(nobody, json!({ "data": { "customerByIdentifier": null } }));
     app.admin(
         &admin,
         &update_document(),
