@@ -1,10 +1,12 @@
-//! The address book of the customer behind an access token. Each change runs in one
-//! transaction that first locks the customer, so the default address always points at one of
-//! the customer's addresses and the cap on addresses holds under concurrency.
+//! The address book of a customer: the one behind an access token (the storefront), or one the
+//! admin API names by id. Each change runs in one transaction that first locks the customer, so
+//! the default address always points at one of the customer's addresses and the cap on
+//! addresses holds under concurrency; it adds one to the customer's version, and an admin's
+//! change is audited in the same transaction.
 
 use std::collections::HashMap;
 
-use super::{AccountError, AddressBook, now};
+use super::{AccountError, Actor, AddressBook, now};
 use crate::domain::ids::{new_id, parse_gid};
 use crate::domain::mailing_address::{AddressDraft, AddressFields, apply};
 use crate::domain::problem::{ErrorCode, Problem};
@@ -28,6 +30,18 @@ impl AddressArgument {
     }
 }
 
+/// Whose address book: the customer of a live access token, or a customer the admin API names
+/// (at the version it expects, when it says).
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'a> {
+    Token(&'a str),
+    Admin {
+        actor: Actor,
+        customer_id: i64,
+        expected_version: Option<i64>,
+    },
+}
+
 fn not_found(argument: AddressArgument) -> AccountError {
     AccountError::AddressNotFound {
         argument: argument.field(),
@@ -42,6 +56,48 @@ fn address_id(gid: &str, argument: AddressArgument) -> Result<i64, AccountError>
 }
 
 impl AddressBook<'_> {
+    /// The owner's customer, locked inside the transaction.
+    async fn lock_owner(
+        &self,
+        txn: &WriteTransaction,
+        owner: Owner<'_>,
+    ) -> Result<CustomerRecord, AccountError> {
+        match owner {
+            Owner::Token(token) => self.lock_customer(txn, token).await,
+            Owner::Admin {
+                customer_id,
+                expected_version,
+                ..
+            } => {
+                self.back_office()
+                    .current(txn, customer_id, expected_version)
+                    .await
+            }
+        }
+    }
+
+    /// An admin's change, in the audit trail (every address change adds one to the version).
+    async fn audit_owner(
+        &self,
+        txn: &WriteTransaction,
+        owner: Owner<'_>,
+        before: &CustomerRecord,
+        action: &str,
+    ) -> Result<(), AccountError> {
+        if let Owner::Admin { actor, .. } = owner {
+            self.back_office()
+                .audit(
+                    txn,
+                    actor,
+                    before.id,
+                    action,
+                    (Some(before.version), Some(before.version + 1)),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The live token's customer, locked inside the transaction.
     async fn lock_customer(
         &self,
@@ -64,8 +120,18 @@ impl AddressBook<'_> {
         token: &str,
         draft: AddressDraft,
     ) -> Result<AddressRecord, AccountError> {
+        self.add_address_as(Owner::Token(token), draft, false).await
+    }
+
+    /// Adds an address; it becomes the default when the customer has none, or when asked.
+    pub async fn add_address_as(
+        &self,
+        owner: Owner<'_>,
+        draft: AddressDraft,
+        set_as_default: bool,
+    ) -> Result<AddressRecord, AccountError> {
         let txn = self.inner.db.begin_write().await?;
-        let customer = self.lock_customer(&txn, token).await?;
+        let customer = self.lock_owner(&txn, owner).await?;
         // Names default to the customer's, as on Shopify.
         let base = AddressFields {
             first_name: customer.first_name.clone(),
@@ -87,12 +153,14 @@ impl AddressBook<'_> {
         };
         let now = now();
         addresses::insert(&txn, self.shop.id, &record, now).await?;
-        if customer.default_address_id.is_none() {
+        if customer.default_address_id.is_none() || set_as_default {
             customers::set_default_address(&txn, self.shop.id, customer.id, Some(record.id), now)
                 .await?;
         } else {
             customers::touch(&txn, self.shop.id, customer.id, now).await?;
         }
+        self.audit_owner(&txn, owner, &customer, "customer_address_create")
+            .await?;
         txn.commit().await?;
         Ok(record)
     }
@@ -104,8 +172,20 @@ impl AddressBook<'_> {
         gid: &str,
         draft: AddressDraft,
     ) -> Result<AddressRecord, AccountError> {
+        self.update_address_as(Owner::Token(token), gid, draft, false)
+            .await
+    }
+
+    /// Changes an address (and makes it the default when asked).
+    pub async fn update_address_as(
+        &self,
+        owner: Owner<'_>,
+        gid: &str,
+        draft: AddressDraft,
+        set_as_default: bool,
+    ) -> Result<AddressRecord, AccountError> {
         let txn = self.inner.db.begin_write().await?;
-        let customer = self.lock_customer(&txn, token).await?;
+        let customer = self.lock_owner(&txn, owner).await?;
         let id = address_id(gid, AddressArgument::Id)?;
         let mut record = addresses::find_for_customer(&txn, self.shop.id, customer.id, id)
             .await?
@@ -115,7 +195,13 @@ impl AddressBook<'_> {
         if !addresses::update(&txn, self.shop.id, &record, now).await? {
             return Err(not_found(AddressArgument::Id));
         }
-        customers::touch(&txn, self.shop.id, customer.id, now).await?;
+        if set_as_default {
+            customers::set_default_address(&txn, self.shop.id, customer.id, Some(id), now).await?;
+        } else {
+            customers::touch(&txn, self.shop.id, customer.id, now).await?;
+        }
+        self.audit_owner(&txn, owner, &customer, "customer_address_update")
+            .await?;
         txn.commit().await?;
         Ok(record)
     }
@@ -123,8 +209,16 @@ impl AddressBook<'_> {
     /// Deletes an address; when it was the default, the oldest remaining one becomes the default.
     #[tracing::instrument(skip_all)]
     pub async fn delete_address(&self, token: &str, gid: &str) -> Result<i64, AccountError> {
+        self.delete_address_as(Owner::Token(token), gid).await
+    }
+
+    pub async fn delete_address_as(
+        &self,
+        owner: Owner<'_>,
+        gid: &str,
+    ) -> Result<i64, AccountError> {
         let txn = self.inner.db.begin_write().await?;
-        let customer = self.lock_customer(&txn, token).await?;
+        let customer = self.lock_owner(&txn, owner).await?;
         let id = address_id(gid, AddressArgument::Id)?;
         if !addresses::delete(&txn, self.shop.id, customer.id, id).await? {
             return Err(not_found(AddressArgument::Id));
@@ -135,6 +229,8 @@ impl AddressBook<'_> {
         } else {
             customers::touch(&txn, self.shop.id, customer.id, now()).await?;
         }
+        self.audit_owner(&txn, owner, &customer, "customer_address_delete")
+            .await?;
         txn.commit().await?;
         Ok(id)
     }
@@ -145,8 +241,16 @@ impl AddressBook<'_> {
         token: &str,
         gid: &str,
     ) -> Result<CustomerRecord, AccountError> {
+        self.set_default_address_as(Owner::Token(token), gid).await
+    }
+
+    pub async fn set_default_address_as(
+        &self,
+        owner: Owner<'_>,
+        gid: &str,
+    ) -> Result<CustomerRecord, AccountError> {
         let txn = self.inner.db.begin_write().await?;
-        let mut customer = self.lock_customer(&txn, token).await?;
+        let mut customer = self.lock_owner(&txn, owner).await?;
         let id = address_id(gid, AddressArgument::AddressId)?;
         if addresses::find_for_customer(&txn, self.shop.id, customer.id, id)
             .await?
@@ -156,6 +260,8 @@ impl AddressBook<'_> {
         }
         let now = now();
         customers::set_default_address(&txn, self.shop.id, customer.id, Some(id), now).await?;
+        self.audit_owner(&txn, owner, &customer, "customer_update_default_address")
+            .await?;
         txn.commit().await?;
         customer.default_address_id = Some(id);
         customer.updated_at = now;

@@ -47,6 +47,14 @@ pub struct CustomerChanges {
     pub accepts_marketing: Option<bool>,
 }
 
+/// What `customerSet` finds the customer by (`CustomerSetIdentifiers`).
+#[derive(Debug, Clone)]
+pub enum SetIdentifier {
+    Id(i64),
+    Email(String),
+    Phone(String),
+}
+
 /// A request for one page of customers.
 #[derive(Debug, Clone, Default)]
 pub struct CustomerListRequest {
@@ -364,7 +372,7 @@ impl BackOffice<'_> {
         }
     }
 
-    async fn audit(
+    pub(super) async fn audit(
         &self,
         txn: &impl ConnectionTrait,
         actor: Actor,
@@ -458,7 +466,7 @@ impl BackOffice<'_> {
     }
 
     /// The customer at `expected` (when given), or the error that says why not.
-    async fn current(
+    pub(super) async fn current(
         &self,
         txn: &impl ConnectionTrait,
         id: i64,
@@ -509,6 +517,63 @@ impl BackOffice<'_> {
         )
         .await?;
         Ok(after)
+    }
+
+    /// `customerSet`: updates the customer the identifier names, or creates one when none has
+    /// it (what an importer or a sync needs: running it twice changes nothing the second time
+    /// but the version). `true` when it created. Two sets racing to create one email make one
+    /// customer: the loser updates the winner's.
+    pub async fn set_customer(
+        &self,
+        actor: Actor,
+        identifier: Option<SetIdentifier>,
+        mut input: CustomerChanges,
+    ) -> Result<(CustomerRecord, bool), AccountError> {
+        let found = match &identifier {
+            None => None,
+            Some(SetIdentifier::Id(id)) => Some(
+                self.customer(*id)
+                    .await?
+                    .ok_or(AccountError::CustomerNotFound)?,
+            ),
+            Some(SetIdentifier::Email(email)) => {
+                if input.email.is_none() {
+                    input.email = Some(email.clone());
+                }
+                self.customer_by_email(email).await?
+            }
+            Some(SetIdentifier::Phone(phone)) => {
+                if input.phone.is_none() {
+                    input.phone = Some(Some(phone.clone()));
+                }
+                self.customer_by_phone(phone).await?
+            }
+        };
+        if let Some(existing) = found {
+            let updated = self
+                .update_customer(actor, existing.id, input, None)
+                .await?;
+            return Ok((updated, false));
+        }
+        match self.create_customer(actor, input.clone()).await {
+            Ok(created) => Ok((created, true)),
+            Err(AccountError::Invalid(problems))
+                if matches!(identifier, Some(SetIdentifier::Email(_)))
+                    && problems.iter().any(|p| p.code == ErrorCode::Taken) =>
+            {
+                // Created meanwhile by someone else: update that one.
+                let email = input.email.clone().unwrap_or_default();
+                let existing = self
+                    .customer_by_email(&email)
+                    .await?
+                    .ok_or(AccountError::Invalid(problems))?;
+                let updated = self
+                    .update_customer(actor, existing.id, input, None)
+                    .await?;
+                Ok((updated, false))
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// `customerUpdate`. Without `expected_version`, updates of different fields both survive

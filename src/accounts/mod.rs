@@ -10,6 +10,7 @@
 mod addresses;
 mod admin_access;
 mod back_office;
+mod back_office_lifecycle;
 mod clock;
 mod error;
 mod hasher;
@@ -29,10 +30,10 @@ mod throttle;
 
 use std::sync::Arc;
 
-pub use addresses::AddressArgument;
+pub use addresses::{AddressArgument, Owner};
 pub use admin_access::AdminAccess;
 pub use back_office::{
-    Actor, CustomerChanges, CustomerListError, CustomerListRequest, CustomerPage,
+    Actor, CustomerChanges, CustomerListError, CustomerListRequest, CustomerPage, SetIdentifier,
 };
 pub use clock::now;
 pub use error::AccountError;

@@ -48,13 +48,18 @@ impl From<&CustomerRecord> for CustomerSummary {
     }
 }
 
-/// Everything stored about a customer, for a data-access request.
+/// Everything stored about a customer, for a data-access request: the profile (marketing
+/// consent and email proof included), addresses, orders as stored, the sessions (when each
+/// began and ends, never a token), mail not sent yet, and the note.
 #[derive(Debug, Clone, Serialize)]
 pub struct CustomerExport {
     pub customer: CustomerSummary,
+    pub note: Option<String>,
     pub addresses: Vec<serde_json::Value>,
     pub default_address_id: Option<String>,
     pub active_sessions: usize,
+    pub sessions: Vec<serde_json::Value>,
+    pub orders: Vec<serde_json::Value>,
     pub pending_mail: Vec<OutboxEntry>,
 }
 
@@ -153,13 +158,20 @@ impl CustomerAdmin<'_> {
         };
         let addresses =
             addresses::list_for_customers(inner.db.reader(), self.shop.id, &[customer.id]).await?;
-        let sessions = access_tokens::count_live_for_customer(
+        let sessions = access_tokens::live_sessions_of_customer(
             inner.db.reader(),
             self.shop.id,
             customer.id,
             now(),
         )
         .await?;
+        // Each order as stored (the REST order JSON); one that cannot be read is left out.
+        let orders =
+            crate::store::orders::of_customer(inner.db.reader(), self.shop.id, customer.id)
+                .await?
+                .into_iter()
+                .filter_map(|(_, document)| serde_json::from_str(document.as_deref()?).ok())
+                .collect();
         let email_key = crate::domain::email::normalize(&customer.email);
         let pending = outbox::list(
             inner.db.reader(),
@@ -186,11 +198,19 @@ impl CustomerAdmin<'_> {
             .collect();
         Ok(Some(CustomerExport {
             customer: CustomerSummary::from(&customer),
+            note: customer.note.clone(),
             addresses: address_json,
             default_address_id: customer
                 .default_address_id
                 .map(|id| gid("MailingAddress", id)),
-            active_sessions: sessions,
+            active_sessions: sessions.len(),
+            sessions: sessions
+                .into_iter()
+                .map(|(created_at, expires_at)| {
+                    serde_json::json!({ "created_at": created_at, "expires_at": expires_at })
+                })
+                .collect(),
+            orders,
             pending_mail: pending,
         }))
     }

@@ -154,18 +154,20 @@ pub async fn delete_all_for_customer(
     Ok(result.rows_affected)
 }
 
-/// Live sessions of a customer.
-pub async fn count_live_for_customer(
+/// When each live session of a customer began and ends (never the token or its digest).
+pub async fn live_sessions_of_customer(
     db: &impl ConnectionTrait,
     shop_id: i64,
     customer_id: i64,
     now: i64,
-) -> Result<usize, StoreError> {
+) -> Result<Vec<(i64, i64)>, StoreError> {
     Ok(customer_access_token::Entity::find()
         .filter(customer_access_token::Column::ShopId.eq(shop_id))
         .filter(customer_access_token::Column::CustomerId.eq(customer_id))
         .filter(customer_access_token::Column::ExpiresAt.gt(now))
         .all(db)
         .await?
-        .len())
+        .into_iter()
+        .map(|row| (row.created_at, row.expires_at))
+        .collect())
 }

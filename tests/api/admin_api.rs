@@ -5,8 +5,10 @@ use axum::http::StatusCode;
 use futures::future::join_all;
 use serde_json::{Value, json};
 
+use crate::lifecycle::smtp_on;
 use crate::shops::other_shop;
 use crate::support::admin::CUSTOMER_FIELDS;
+use crate::support::smtp::{SmtpServer, link};
 use crate::support::{PASSWORD, TestApp};
 
 const UNAUTHORIZED: &str =
@@ -970,4 +972,437 @@ async fn ten_thousand_malformed_searches_get_clear_answers_and_never_a_failure()
         answered > 1_000 && refused > 1_000,
         "{answered} answered, {refused} refused"
     );
+}
+
+const ACTIVATE_BY_URL: &str = "mutation($url: URL!, $password: String!) {
+  customerActivateByUrl(activationUrl: $url, password: $password) {
+    customerAccessToken { accessToken }
+    customerUserErrors { field code }
+  }
+}";
+
+#[tokio::test]
+async fn an_activation_url_and_an_invite_let_an_imported_customer_in() {
+    let smtp = SmtpServer::start();
+    let port = smtp.port;
+    let app = TestApp::spawn_with(|config| {
+        config.mail.smtp = Some(smtp_on(port));
+        config.shop.domain = "shop.example.com".to_owned();
+    })
+    .await;
+    let admin = app.admin_token("write_customers").await;
+    let customer = app
+        .admin_create(&admin, json!({ "email": "imported@example.com" }))
+        .await;
+    let id = customer["id"].as_str().expect("id");
+    const GENERATE: &str = "mutation($id: ID!) { customerGenerateAccountActivationUrl(customerId: $id) { accountActivationUrl userErrors { field message code } } }";
+    let first = app.admin(&admin, GENERATE, json!({ "id": id })).await;
+    let first = first["data"]["customerGenerateAccountActivationUrl"]["accountActivationUrl"]
+        .as_str()
+        .expect("a URL")
+        .to_owned();
+    assert!(
+        first.starts_with("https://shop.example.com/account/activate/"),
+        "{first}"
+    );
+    // A second URL makes the first one invalid, as on Shopify.
+    let second = app.admin(&admin, GENERATE, json!({ "id": id })).await;
+    let second = second["data"]["customerGenerateAccountActivationUrl"]["accountActivationUrl"]
+        .as_str()
+        .expect("a URL")
+        .to_owned();
+    let stale = app
+        .graphql(
+            ACTIVATE_BY_URL,
+            json!({ "url": first, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(
+        stale["data"]["customerActivateByUrl"]["customerUserErrors"][0]["code"], "INVALID",
+        "{stale}"
+    );
+    let activated = app
+        .graphql(
+            ACTIVATE_BY_URL,
+            json!({ "url": second, "password": PASSWORD }),
+        )
+        .await;
+    assert!(
+        activated["data"]["customerActivateByUrl"]["customerAccessToken"]["accessToken"]
+            .is_string(),
+        "{activated}"
+    );
+    // Enabled now: no more URLs.
+    let again = app.admin(&admin, GENERATE, json!({ "id": id })).await;
+    assert_eq!(
+        again["data"]["customerGenerateAccountActivationUrl"],
+        json!({ "accountActivationUrl": null, "userErrors": [{ "field": null, "message": "Account already enabled", "code": "ALREADY_ENABLED" }] })
+    );
+
+    // The invitation: mailed through the outbox, and the customer is INVITED.
+    let invited = app
+        .admin_create(
+            &admin,
+            json!({ "email": "invitee@example.com", "firstName": "Ivy" }),
+        )
+        .await;
+    let sent = app
+        .admin(
+            &admin,
+            "mutation($id: ID!) { customerSendAccountInviteEmail(customerId: $id) { customer { state version } userErrors { field code } } }",
+            json!({ "id": invited["id"] }),
+        )
+        .await;
+    assert_eq!(
+        sent["data"]["customerSendAccountInviteEmail"],
+        json!({ "customer": { "state": "INVITED", "version": "2" }, "userErrors": [] })
+    );
+    // The first message is the activated customer's "password changed" notice.
+    let message = smtp
+        .wait_for(2)
+        .await
+        .into_iter()
+        .find(|m| m.contains("To: invitee@example.com"))
+        .expect("the invitation");
+    let url = link(&message, "activate");
+    let joined = app
+        .graphql(ACTIVATE_BY_URL, json!({ "url": url, "password": PASSWORD }))
+        .await;
+    assert!(
+        joined["data"]["customerActivateByUrl"]["customerAccessToken"]["accessToken"].is_string(),
+        "{joined}"
+    );
+    let read = app
+        .admin(
+            &admin,
+            "query($id: ID!) { customer(id: $id) { state verifiedEmail emailVerifiedBy } }",
+            json!({ "id": invited["id"] }),
+        )
+        .await;
+    assert_eq!(
+        read["data"]["customer"],
+        json!({ "state": "ENABLED", "verifiedEmail": true, "emailVerifiedBy": "ACTIVATION" })
+    );
+}
+
+#[tokio::test]
+async fn disabling_ends_every_session_and_enabling_needs_a_password() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token("write_customers").await;
+    let token = app.signed_in_customer("ada@example.com").await;
+    let id = app
+        .admin(
+            &admin,
+            "{ customerByIdentifier(identifier: {emailAddress: \"ada@example.com\"}) { id } }",
+            json!({}),
+        )
+        .await["data"]["customerByIdentifier"]["id"]
+        .clone();
+    const DISABLE: &str = "mutation($id: ID!) { customerDisable(customerId: $id) { customer { state } userErrors { field message code } } }";
+    const ENABLE: &str = "mutation($id: ID!) { customerEnable(customerId: $id) { customer { state } userErrors { field message code } } }";
+    let disabled = app.admin(&admin, DISABLE, json!({ "id": id })).await;
+    assert_eq!(
+        disabled["data"]["customerDisable"]["customer"]["state"],
+        "DISABLED"
+    );
+    let read = app
+        .graphql(
+            "query($t: String!) { customer(customerAccessToken: $t) { email } }",
+            json!({ "t": token }),
+        )
+        .await;
+    assert_eq!(read["data"]["customer"], Value::Null);
+    assert!(
+        app.login("ada@example.com", PASSWORD).await["data"]["customerAccessTokenCreate"]
+            ["customerAccessToken"]
+            .is_null()
+    );
+    let enabled = app.admin(&admin, ENABLE, json!({ "id": id })).await;
+    assert_eq!(
+        enabled["data"]["customerEnable"]["customer"]["state"],
+        "ENABLED"
+    );
+    assert!(
+        app.login("ada@example.com", PASSWORD).await["data"]["customerAccessTokenCreate"]
+            ["customerAccessToken"]
+            .is_object()
+    );
+    let passwordless = app
+        .admin_create(&admin, json!({ "email": "nopw@example.com" }))
+        .await;
+    let refused = app
+        .admin(&admin, ENABLE, json!({ "id": passwordless["id"] }))
+        .await;
+    assert_eq!(
+        refused["data"]["customerEnable"]["userErrors"],
+        json!([{ "field": ["customerId"], "message": "Customer has no password: send an account invite instead", "code": "INVALID" }])
+    );
+}
+
+#[tokio::test]
+async fn the_admin_manages_the_address_book_with_the_storefronts_rules() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token("write_customers").await;
+    let customer = app
+        .admin_create(
+            &admin,
+            json!({ "email": "ada@example.com", "firstName": "Ada" }),
+        )
+        .await;
+    let id = customer["id"].as_str().expect("id");
+    const CREATE_ADDRESS: &str = "mutation($id: ID!, $address: MailingAddressInput!, $default: Boolean) { customerAddressCreate(customerId: $id, address: $address, setAsDefault: $default) { address { id address1 firstName country } userErrors { field message code } } }";
+    let home = app
+        .admin(
+            &admin,
+            CREATE_ADDRESS,
+            json!({ "id": id, "address": { "address1": "1 Main St", "city": "Ottawa", "country": "Canada", "province": "Ontario", "zip": "K1A 0B1" } }),
+        )
+        .await;
+    let home = &home["data"]["customerAddressCreate"];
+    assert_eq!(home["userErrors"], json!([]), "{home}");
+    assert_eq!(
+        home["address"]["firstName"], "Ada",
+        "names default to the customer's"
+    );
+    let home_id = home["address"]["id"].as_str().expect("id").to_owned();
+    let work = app
+        .admin(
+            &admin,
+            CREATE_ADDRESS,
+            json!({ "id": id, "default": true, "address": { "address1": "2 Work Rd", "city": "Toronto", "country": "Canada", "province": "Ontario", "zip": "M5V 2T6" } }),
+        )
+        .await;
+    let work_id = work["data"]["customerAddressCreate"]["address"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let invalid = app
+        .admin(
+            &admin,
+            CREATE_ADDRESS,
+            json!({ "id": id, "address": { "address1": "3 Nowhere", "country": "Atlantis" } }),
+        )
+        .await;
+    let errors = &invalid["data"]["customerAddressCreate"]["userErrors"];
+    assert_eq!(
+        errors[0]["field"],
+        json!(["address", "country"]),
+        "{errors}"
+    );
+    let read = app
+        .admin(
+            &admin,
+            "query($id: ID!) { customer(id: $id) { version defaultAddress { id address1 } addresses { address1 } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        read["data"]["customer"]["defaultAddress"]["address1"],
+        "2 Work Rd"
+    );
+    assert_eq!(read["data"]["customer"]["version"], "3");
+    assert_eq!(
+        read["data"]["customer"]["addresses"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+
+    let update = app
+        .admin(
+            &admin,
+            "mutation($id: ID!, $a: ID!) { customerAddressUpdate(customerId: $id, addressId: $a, address: {address1: \"1A Main St\"}, setAsDefault: true, expectedVersion: \"3\") { address { address1 city } userErrors { field code } } }",
+            json!({ "id": id, "a": home_id }),
+        )
+        .await;
+    assert_eq!(
+        update["data"]["customerAddressUpdate"],
+        json!({ "address": { "address1": "1A Main St", "city": "Ottawa" }, "userErrors": [] })
+    );
+    let stale = app
+        .admin(
+            &admin,
+            "mutation($id: ID!, $a: ID!) { customerUpdateDefaultAddress(customerId: $id, addressId: $a, expectedVersion: \"3\") { customer { version defaultAddress { address1 } } userErrors { field code } } }",
+            json!({ "id": id, "a": work_id }),
+        )
+        .await;
+    assert_eq!(
+        stale["data"]["customerUpdateDefaultAddress"],
+        json!({ "customer": { "version": "4", "defaultAddress": { "address1": "1A Main St" } }, "userErrors": [{ "field": ["expectedVersion"], "code": "CONCURRENT_MODIFICATION" }] })
+    );
+    let deleted = app
+        .admin(
+            &admin,
+            "mutation($id: ID!, $a: ID!) { customerAddressDelete(customerId: $id, addressId: $a) { deletedAddressId userErrors { field code } } }",
+            json!({ "id": id, "a": home_id }),
+        )
+        .await;
+    assert_eq!(
+        deleted["data"]["customerAddressDelete"]["deletedAddressId"],
+        home_id
+    );
+    let gone = app
+        .admin(
+            &admin,
+            "mutation($id: ID!, $a: ID!) { customerAddressDelete(customerId: $id, addressId: $a) { deletedAddressId userErrors { field message code } } }",
+            json!({ "id": id, "a": home_id }),
+        )
+        .await;
+    assert_eq!(
+        gone["data"]["customerAddressDelete"]["userErrors"],
+        json!([{ "field": ["addressId"], "message": "Address does not exist", "code": "NOT_FOUND" }])
+    );
+    let after = app
+        .admin(
+            &admin,
+            "query($id: ID!) { customer(id: $id) { defaultAddress { address1 } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        after["data"]["customer"]["defaultAddress"]["address1"], "2 Work Rd",
+        "the remaining address becomes the default"
+    );
+    let trail = app
+        .admin(
+            &admin,
+            "query($id: ID!) { customerAuditLog(customerId: $id) { action } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let actions: Vec<&str> = trail["data"]["customerAuditLog"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "customer_address_delete",
+            "customer_address_update",
+            "customer_address_create",
+            "customer_address_create",
+            "customer_create"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn customer_set_creates_then_updates_and_a_rerun_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token("write_customers").await;
+    const SET: &str = "mutation($identifier: CustomerSetIdentifiers, $input: CustomerSetInput!) { customerSet(identifier: $identifier, input: $input) { customer { id email firstName tags note version } userErrors { field message code } } }";
+    let input = json!({ "firstName": "Ada", "tags": ["imported"], "note": "from the old shop" });
+    let identifier = json!({ "email": "ada@example.com" });
+    let created = app
+        .admin(
+            &admin,
+            SET,
+            json!({ "identifier": identifier, "input": input }),
+        )
+        .await;
+    let created = &created["data"]["customerSet"]["customer"];
+    assert_eq!(created["email"], "ada@example.com");
+    assert_eq!(created["version"], "1");
+    let again = app
+        .admin(
+            &admin,
+            SET,
+            json!({ "identifier": identifier, "input": input }),
+        )
+        .await;
+    let again = &again["data"]["customerSet"]["customer"];
+    assert_eq!(again["id"], created["id"], "the same customer");
+    assert_eq!(
+        (&again["firstName"], &again["tags"], &again["note"]),
+        (
+            &json!("Ada"),
+            &json!(["imported"]),
+            &json!("from the old shop")
+        )
+    );
+    let by_id = app
+        .admin(
+            &admin,
+            SET,
+            json!({ "identifier": { "id": created["id"] }, "input": { "firstName": "Augusta" } }),
+        )
+        .await;
+    assert_eq!(
+        by_id["data"]["customerSet"]["customer"]["firstName"],
+        "Augusta"
+    );
+    let unknown = app
+        .admin(
+            &admin,
+            SET,
+            json!({ "identifier": { "id": "gid://shopify/Customer/1" }, "input": { "firstName": "X" } }),
+        )
+        .await;
+    assert_eq!(
+        unknown["data"]["customerSet"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
+    // Ten concurrent upserts of one new email: one customer.
+    let racing = (0..10).map(|i| {
+        app.admin(
+            &admin,
+            SET,
+            json!({ "identifier": { "email": "race@example.com" }, "input": { "note": format!("n{i}") } }),
+        )
+    });
+    for response in join_all(racing).await {
+        assert_eq!(
+            response["data"]["customerSet"]["userErrors"],
+            json!([]),
+            "{response}"
+        );
+    }
+    assert_eq!(
+        app.admin(
+            &admin,
+            "{ customersCount(query: \"email:race@example.com\") { count } }",
+            json!({})
+        )
+        .await["data"]["customersCount"]["count"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_data_export_holds_everything_but_secrets() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token("read_customers").await;
+    let token = app.signed_in_customer("ada@example.com").await;
+    app.graphql(
+        "mutation($t: String!) { customerAddressCreate(customerAccessToken: $t, address: {address1: \"1 Main St\", city: \"Ottawa\", country: \"Canada\", province: \"Ontario\", zip: \"K1A 0B1\"}) { customerUserErrors { code } } }",
+        json!({ "t": token }),
+    )
+    .await;
+    let id = app
+        .admin(
+            &admin,
+            "{ customerByIdentifier(identifier: {emailAddress: \"ada@example.com\"}) { id } }",
+            json!({}),
+        )
+        .await["data"]["customerByIdentifier"]["id"]
+        .clone();
+    let export = app
+        .admin(
+            &admin,
+            "query($id: ID!) { customerDataExport(customerId: $id) }",
+            json!({ "id": id }),
+        )
+        .await;
+    let document = &export["data"]["customerDataExport"];
+    assert_eq!(document["customer"]["email"], "ada@example.com");
+    assert_eq!(document["customer"]["accepts_marketing"], false);
+    assert_eq!(document["addresses"][0]["address1"], "1 Main St");
+    assert_eq!(document["active_sessions"], 1);
+    assert!(document["sessions"][0]["expires_at"].is_i64(), "{document}");
+    assert!(document["orders"].is_array());
+    let text = document.to_string();
+    assert!(!text.contains(&token), "no token value");
+    assert!(!text.contains("argon2"), "no password hash");
 }

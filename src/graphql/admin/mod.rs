@@ -3,10 +3,14 @@
 //! call one back-office use case in the token's shop, and map its outcome into Shopify's
 //! payloads. What differs from Shopify is documented in the README.
 
+mod address_mutations;
 mod context;
 mod customer;
+mod customer_mutations;
+mod lifecycle_mutations;
 mod mutation;
 mod query;
+mod user_errors;
 
 use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 
@@ -20,7 +24,7 @@ use crate::accounts::Accounts;
 pub type AdminSchema = Schema<QueryRoot, Mutation, EmptySubscription>;
 
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, Mutation, EmptySubscription> {
-    Schema::build(QueryRoot, Mutation, EmptySubscription)
+    Schema::build(QueryRoot, Mutation::default(), EmptySubscription)
 }
 
 /// The schema with what its resolvers need, and the guards run before it.

@@ -1,7 +1,7 @@
 //! The admin API's queries: a customer by id or identifier, the searchable list, the count, and
 //! a customer's audit trail.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Json, Object, Result};
 
 use super::context::{SearchWarnings, shop_for};
 use super::customer::{
@@ -195,6 +195,29 @@ impl QueryRoot {
                 precision: CountPrecision::Exact,
             },
         }))
+    }
+
+    /// Everything stored about a customer, as one JSON document: the profile with its marketing consent and email proof, the note, addresses, orders as stored, sessions (when each began and ends, never a token) and mail not sent yet. What a merchant hands over for a data-access request. An extension of this server.
+    async fn customer_data_export(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ID of the customer.")] customer_id: ID,
+    ) -> Result<Option<Json<serde_json::Value>>> {
+        let (shop, _) = shop_for(ctx, Scope::ReadCustomers, "customerDataExport")?;
+        let Some(id) = parse_gid(&customer_id, "Customer") else {
+            return Ok(None);
+        };
+        let export = shop
+            .customer_admin()
+            .export_customer(&id.to_string())
+            .await
+            .map_err(|err| internal_error(ctx, &err))?;
+        export
+            .map(|export| serde_json::to_value(export).map(Json))
+            .transpose()
+            .map_err(|err| {
+                internal_error(ctx, &crate::accounts::AccountError::Internal(Box::new(err)))
+            })
     }
 
     /// The admin actions on a customer, newest first. An extension of this server.

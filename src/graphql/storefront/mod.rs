@@ -16,7 +16,7 @@ mod lifecycle_mutations;
 mod mutation;
 mod node;
 mod order;
-mod payloads;
+pub(crate) mod payloads;
 mod profile_mutations;
 mod query;
 pub(crate) mod scalars;

@@ -1,0 +1,161 @@
+//! The admin API's part in a customer's account lifecycle: an activation URL to hand over
+//! (`customerGenerateAccountActivationUrl`), the invitation mail
+//! (`customerSendAccountInviteEmail`), disabling and enabling, and logging out everywhere. Each
+//! uses the tokens and mail of the storefront's own lifecycle, adds one to the customer's version
+//! where the customer changes, and is audited.
+
+use super::lifecycle::KIND_ACTIVATION;
+use super::{AccountError, Actor, BackOffice, now};
+use crate::domain::account_tokens::{Purpose, TokenClaims, account_url, new_security_stamp, sign};
+use crate::domain::customer::CustomerRecord;
+use crate::domain::problem::{ErrorCode, Problem};
+use crate::store::ConnectionTrait;
+use crate::store::access_tokens;
+use crate::store::customers::{self, CustomerState};
+
+fn already_enabled() -> AccountError {
+    AccountError::Invalid(vec![Problem::general(
+        ErrorCode::AlreadyEnabled,
+        "Account already enabled",
+    )])
+}
+
+impl BackOffice<'_> {
+    /// A new activation token for a customer who cannot log in yet: it becomes the customer's
+    /// only one (an earlier URL or invitation stops working). The claims, signed by the caller.
+    async fn new_activation(
+        &self,
+        txn: &impl ConnectionTrait,
+        customer: &CustomerRecord,
+    ) -> Result<TokenClaims, AccountError> {
+        if customer.state == CustomerState::Enabled {
+            return Err(already_enabled());
+        }
+        let stamp = if customer.security_stamp.is_empty() {
+            new_security_stamp()
+        } else {
+            customer.security_stamp.clone()
+        };
+        let claims = TokenClaims::new(
+            Purpose::Activate,
+            customer.id,
+            &stamp,
+            now(),
+            self.inner.lifecycle.activation_ttl_seconds,
+        );
+        customers::set_outstanding_nonce(
+            txn,
+            self.shop.id,
+            customer.id,
+            Purpose::Activate,
+            &claims.nonce_hash(),
+            &stamp,
+        )
+        .await?;
+        Ok(claims)
+    }
+
+    /// `customerGenerateAccountActivationUrl`: a one-time URL on the shop's domain, for the
+    /// merchant to send by their own means (after an import, say). It expires after the
+    /// configured activation lifetime (30 days by default, as on Shopify).
+    pub async fn generate_activation_url(
+        &self,
+        actor: Actor,
+        id: i64,
+    ) -> Result<String, AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        let customer = self.current(&txn, id, None).await?;
+        let claims = self.new_activation(&txn, &customer).await?;
+        let token = sign(&self.inner.lifecycle.signing_key, &claims)
+            .map_err(|e| AccountError::Internal(Box::new(e)))?;
+        self.audit(
+            &txn,
+            actor,
+            id,
+            "customer_generate_account_activation_url",
+            (Some(customer.version), Some(customer.version)),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(account_url(
+            &self.shop.domain,
+            Purpose::Activate,
+            id,
+            &token,
+        ))
+    }
+
+    /// `customerSendAccountInviteEmail`: the shop's activation mail, through the outbox; the
+    /// customer becomes `INVITED`.
+    pub async fn send_invite(&self, actor: Actor, id: i64) -> Result<CustomerRecord, AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        let customer = self.current(&txn, id, None).await?;
+        let claims = self.new_activation(&txn, &customer).await?;
+        customers::set_state(&txn, self.shop.id, id, CustomerState::Invited, now()).await?;
+        self.enqueue_mail(
+            &txn,
+            KIND_ACTIVATION,
+            Some(id),
+            &customer.email,
+            Some(&claims),
+        )
+        .await?;
+        let after = self.current(&txn, id, None).await?;
+        self.audit(
+            &txn,
+            actor,
+            id,
+            "customer_send_account_invite_email",
+            (Some(customer.version), Some(after.version)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.inner.outbox_signal.notify_one();
+        Ok(after)
+    }
+
+    /// Disables a customer (no login; every session ends) or enables one again. Enabling needs
+    /// a password: a customer without one is invited instead.
+    pub async fn set_enabled(
+        &self,
+        actor: Actor,
+        id: i64,
+        enabled: bool,
+        expected_version: Option<i64>,
+    ) -> Result<CustomerRecord, AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        let before = self.current(&txn, id, expected_version).await?;
+        if enabled && before.password_hash.is_none() {
+            return Err(AccountError::Invalid(vec![Problem::new(
+                "customerId",
+                ErrorCode::Invalid,
+                "Customer has no password: send an account invite instead",
+            )]));
+        }
+        let state = if enabled {
+            CustomerState::Enabled
+        } else {
+            CustomerState::Disabled
+        };
+        customers::set_state(&txn, self.shop.id, id, state, now()).await?;
+        if !enabled {
+            access_tokens::delete_all_for_customer(&txn, self.shop.id, id).await?;
+        }
+        let after = self.current(&txn, id, None).await?;
+        let action = if enabled {
+            "customer_enable"
+        } else {
+            "customer_disable"
+        };
+        self.audit(
+            &txn,
+            actor,
+            id,
+            action,
+            (Some(before.version), Some(after.version)),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+}
