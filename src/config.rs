@@ -301,6 +301,9 @@ pub struct CustomersConfig {
     /// if it had worked (nothing is created) and emails the owner instead of answering TAKEN,
     /// so the sign-up form cannot tell anyone who has an account. Off by default (Shopify's).
     pub uniform_sign_up: bool,
+    /// How long after `customerRequestDataErasure` the customer is erased, in days (0: at
+    /// once). Until then the request can be cancelled.
+    pub erasure_hold_days: u32,
 }
 
 impl Default for CustomersConfig {
@@ -312,6 +315,7 @@ impl Default for CustomersConfig {
             reset_ttl_seconds: 24 * 60 * 60,
             reveal_unknown_email_on_recover: false,
             uniform_sign_up: false,
+            erasure_hold_days: 0,
         }
     }
 }

@@ -85,6 +85,7 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
             token_max_lifetime_seconds: config.customer_tokens.max_lifetime_seconds,
             max_addresses_per_customer: config.customers.max_addresses,
             allow_email_change: config.customers.allow_email_change,
+            erasure_hold_seconds: i64::from(config.customers.erasure_hold_days) * 86_400,
             lifecycle: LifecycleSettings {
                 signing_key,
                 activation_ttl_seconds: config.customers.activation_ttl_seconds,
@@ -165,6 +166,9 @@ impl App {
             metrics::handle();
         }
         let db = open_database(config).await?;
+        // Statistics for the planner before the first search (a bulk import may have come
+        // before this start).
+        db.optimize().await?;
         let accounts = accounts(config, db)?;
         let default_shop = default_shop(config, &accounts).await?;
         let first_storefront_token = accounts
@@ -258,6 +262,12 @@ impl App {
                 tokio::time::interval(Duration::from_secs(settings.interval_seconds.max(1)));
             loop {
                 every.tick().await;
+                if let Err(err) = accounts.erase_due_customers().await {
+                    tracing::warn!(error = %err, "requested erasures failed");
+                }
+                if let Err(err) = accounts.database().optimize().await {
+                    tracing::warn!(error = %err, "updating the planner's statistics failed");
+                }
                 match accounts.purge(settings.retention()).await {
                     Ok(purged) if purged.total() == 0 => {}
                     Ok(purged) => tracing::info!(

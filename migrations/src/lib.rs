@@ -13,6 +13,7 @@ mod m20261130_000002_create_id_nodes;
 mod m20261201_000001_create_orders;
 mod m20261201_000002_storefront_access_changes;
 mod m20261202_000001_admin_api;
+mod m20261202_000002_customer_erasure;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_orders::Migration),
             Box::new(m20261201_000002_storefront_access_changes::Migration),
             Box::new(m20261202_000001_admin_api::Migration),
+            Box::new(m20261202_000002_customer_erasure::Migration),
         ]
     }
 }

@@ -159,3 +159,82 @@ impl BackOffice<'_> {
         Ok(after)
     }
 }
+
+/// What `customerRequestDataErasure` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErasureRequested {
+    /// The shop holds no erasure: the customer is gone.
+    Erased,
+    /// The customer will be erased then (unix seconds), unless the request is cancelled.
+    Due(i64),
+}
+
+impl BackOffice<'_> {
+    /// `customerRequestDataErasure`: the customer's personal data is erased after the shop's
+    /// hold (at once without one): the record, addresses, sessions, tags and mail go, and their
+    /// orders stay with personal data redacted (the erasure `customerDelete` does).
+    pub async fn request_erasure(
+        &self,
+        actor: Actor,
+        id: i64,
+    ) -> Result<ErasureRequested, AccountError> {
+        let hold = self.inner.erasure_hold_seconds;
+        let txn = self.inner.db.begin_write().await?;
+        let before = self.current(&txn, id, None).await?;
+        let outcome = if hold <= 0 {
+            self.customer_admin().erase(&txn, &before).await?;
+            self.audit(
+                &txn,
+                actor,
+                id,
+                "customer_data_erasure",
+                (Some(before.version), None),
+            )
+            .await?;
+            ErasureRequested::Erased
+        } else {
+            let due = before.erasure_due_at.unwrap_or(now() + hold);
+            customers::set_erasure_due(&txn, self.shop.id, id, Some(due), now()).await?;
+            self.audit(
+                &txn,
+                actor,
+                id,
+                "customer_request_data_erasure",
+                (Some(before.version), Some(before.version + 1)),
+            )
+            .await?;
+            ErasureRequested::Due(due)
+        };
+        txn.commit().await?;
+        tracing::info!(
+            customer_id = id,
+            ?outcome,
+            "customer data erasure requested"
+        );
+        Ok(outcome)
+    }
+
+    /// `customerCancelDataErasure`: the customer stays; `NOT_BEING_ERASED` when no erasure is
+    /// pending.
+    pub async fn cancel_erasure(&self, actor: Actor, id: i64) -> Result<(), AccountError> {
+        let txn = self.inner.db.begin_write().await?;
+        let before = self.current(&txn, id, None).await?;
+        if !customers::set_erasure_due(&txn, self.shop.id, id, None, now()).await? {
+            return Err(AccountError::Invalid(vec![Problem::new(
+                "customerId",
+                ErrorCode::Invalid,
+                "Customer's data is not scheduled for erasure",
+            )]));
+        }
+        self.audit(
+            &txn,
+            actor,
+            id,
+            "customer_cancel_data_erasure",
+            (Some(before.version), Some(before.version + 1)),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}

@@ -1,9 +1,15 @@
 //! Housekeeping that keeps the database bounded, across every shop: expired customer tokens,
 //! Multipass replay records that can no longer be replayed, throttle counters that stopped
 //! counting, sent mail and the ids of old Shopify webhook events. Each purge is one indexed DELETE.
+//! It also carries out the customer erasures whose hold is over (`erase_due_customers`).
 
 use super::{AccountError, Accounts, now};
-use crate::store::{access_tokens, guards, orders, outbox};
+use crate::domain::ids::new_id;
+use crate::store::customer_audit::{self, AuditEntry};
+use crate::store::{access_tokens, customers, guards, orders, outbox};
+
+/// Erasures carried out per housekeeping pass, so that one pass stays short.
+const ERASURES_PER_PASS: u64 = 500;
 
 /// How long what is no longer needed is kept before the purge removes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +44,49 @@ impl Purged {
 }
 
 impl Accounts {
+    /// Erases the customers whose requested erasure is due, each in its own transaction (the
+    /// audit trail names no admin token: the server did it); how many.
+    pub async fn erase_due_customers(&self) -> Result<u64, AccountError> {
+        let now = now();
+        let due = customers::erasures_due(self.inner.db.reader(), now, ERASURES_PER_PASS).await?;
+        let mut erased = 0;
+        for (shop_id, customer_id) in due {
+            let Some(shop) = self.shop_by_id(shop_id).await? else {
+                continue;
+            };
+            let shop = self.in_shop(shop);
+            let txn = self.inner.db.begin_write().await?;
+            // Read again under the lock: a cancellation may have come in meanwhile.
+            let Some(customer) = customers::lock(&txn, shop_id, customer_id).await? else {
+                continue;
+            };
+            if customer.erasure_due_at.is_none_or(|due| due > now) {
+                continue;
+            }
+            shop.customer_admin().erase(&txn, &customer).await?;
+            customer_audit::record(
+                &txn,
+                shop_id,
+                &AuditEntry {
+                    id: new_id(),
+                    customer_id,
+                    admin_token_id: None,
+                    action: "customer_data_erasure".to_owned(),
+                    version_before: Some(customer.version),
+                    version_after: None,
+                    at: now,
+                },
+            )
+            .await?;
+            txn.commit().await?;
+            erased += 1;
+        }
+        if erased > 0 {
+            tracing::info!(erased, "requested customer erasures carried out");
+        }
+        Ok(erased)
+    }
+
     /// One pass of housekeeping, in one transaction.
     pub async fn purge(&self, retention: Retention) -> Result<Purged, AccountError> {
         let now = now();

@@ -35,6 +35,7 @@ pub use admin_access::AdminAccess;
 pub use back_office::{
     Actor, CustomerChanges, CustomerListError, CustomerListRequest, CustomerPage, SetIdentifier,
 };
+pub use back_office_lifecycle::ErasureRequested;
 pub use clock::now;
 pub use error::AccountError;
 pub use hasher::Hasher;
@@ -69,6 +70,7 @@ struct Inner {
     token_max_lifetime_seconds: i64,
     max_addresses_per_customer: u64,
     allow_email_change: bool,
+    erasure_hold_seconds: i64,
     lifecycle: LifecycleSettings,
     outbox_signal: Arc<tokio::sync::Notify>,
 }
@@ -183,6 +185,8 @@ pub struct AccountsSettings {
     pub token_max_lifetime_seconds: i64,
     pub max_addresses_per_customer: u64,
     pub allow_email_change: bool,
+    /// How long a requested erasure waits before it is carried out.
+    pub erasure_hold_seconds: i64,
     pub lifecycle: LifecycleSettings,
 }
 
@@ -196,6 +200,7 @@ impl Accounts {
                 token_max_lifetime_seconds: settings.token_max_lifetime_seconds,
                 max_addresses_per_customer: settings.max_addresses_per_customer,
                 allow_email_change: settings.allow_email_change,
+                erasure_hold_seconds: settings.erasure_hold_seconds,
                 lifecycle: settings.lifecycle,
                 outbox_signal: Arc::new(tokio::sync::Notify::new()),
             }),

@@ -61,6 +61,8 @@ pub struct CustomerRecord {
     pub version: i64,
     /// The merchant's note about the customer (admin API only).
     pub note: Option<String>,
+    /// When a requested erasure is due (housekeeping erases the customer then).
+    pub erasure_due_at: Option<i64>,
 }
 
 /// How a customer proved their email address: by using a link mailed to it, or by arriving
@@ -139,6 +141,7 @@ impl NewCustomer {
             email_proof: None,
             version: 1,
             note: self.note,
+            erasure_due_at: None,
         }
     }
 }

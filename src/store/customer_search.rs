@@ -87,10 +87,39 @@ pub struct CustomerPageQuery<'a> {
     pub limit: u64,
 }
 
-fn filtered(shop_id: i64, filter: Option<&Search>) -> Select<customer::Entity> {
-    let query = customer::Entity::find().filter(customer::Column::ShopId.eq(shop_id));
+/// How the database orders text: what a prefix can be turned into (`prefix_range`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Collation {
+    /// SQLite: byte by byte.
+    Binary,
+    /// PostgreSQL: the database's collation, perhaps a linguistic one.
+    Database,
+}
+
+impl Collation {
+    fn of(db: &impl ConnectionTrait) -> Self {
+        match db.get_database_backend() {
+            sea_orm::DbBackend::Sqlite => Collation::Binary,
+            _ => Collation::Database,
+        }
+    }
+
+    fn is_binary(self) -> bool {
+        self == Collation::Binary
+    }
+}
+
+/// What every condition is built in: the shop, and how its database orders text.
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    shop_id: i64,
+    collation: Collation,
+}
+
+fn filtered(scope: Scope, filter: Option<&Search>) -> Select<customer::Entity> {
+    let query = customer::Entity::find().filter(customer::Column::ShopId.eq(scope.shop_id));
     match filter {
-        Some(filter) => query.filter(condition(shop_id, filter)),
+        Some(filter) => query.filter(condition(scope, filter)),
         None => query,
     }
 }
@@ -100,7 +129,11 @@ pub async fn page(
     shop_id: i64,
     request: CustomerPageQuery<'_>,
 ) -> Result<Vec<CustomerRecord>, StoreError> {
-    let mut query = filtered(shop_id, request.filter);
+    let scope = Scope {
+        shop_id,
+        collation: Collation::of(db),
+    };
+    let mut query = filtered(scope, request.filter);
     if let Some(after) = request.after {
         query = query.filter(past(request.sort, after, request.descending));
     }
@@ -131,7 +164,11 @@ pub async fn count(
     shop_id: i64,
     filter: Option<&Search>,
 ) -> Result<u64, StoreError> {
-    Ok(filtered(shop_id, filter).count(db).await?)
+    let scope = Scope {
+        shop_id,
+        collation: Collation::of(db),
+    };
+    Ok(filtered(scope, filter).count(db).await?)
 }
 
 /// Rows strictly past `cursor` in the order (value, id), ascending or descending.
@@ -159,16 +196,16 @@ fn past(sort: CustomerSort, cursor: &CustomerCursor, descending: bool) -> Condit
 }
 
 /// A search as a condition on `customers`.
-fn condition(shop_id: i64, search: &Search) -> Condition {
+fn condition(scope: Scope, search: &Search) -> Condition {
     match search {
-        Search::Term(term) => Condition::all().add(term_condition(shop_id, term)),
+        Search::Term(term) => Condition::all().add(term_condition(scope, term)),
         Search::And(parts) => parts.iter().fold(Condition::all(), |all, part| {
-            all.add(condition(shop_id, part))
+            all.add(condition(scope, part))
         }),
         Search::Or(parts) => parts.iter().fold(Condition::any(), |any, part| {
-            any.add(condition(shop_id, part))
+            any.add(condition(scope, part))
         }),
-        Search::Not(inner) => condition(shop_id, inner).not(),
+        Search::Not(inner) => condition(scope, inner).not(),
     }
 }
 
@@ -195,24 +232,33 @@ fn like_prefix(value: &str) -> LikeExpr {
     LikeExpr::new(pattern).escape('\\')
 }
 
-/// A prefix as a range on an indexed text column, when the prefix is ASCII letters and digits
-/// (whose order every collation agrees on); `None` otherwise.
-fn prefix_range(prefix: &str) -> Option<(String, String)> {
+/// A prefix as a range on an indexed text column, so that the index finds it (`LIKE` reads
+/// every row of the shop). SQLite compares text byte by byte (the BINARY collation), in which
+/// order the strings starting with a prefix are exactly those from it up to the prefix with
+/// its last character's successor. PostgreSQL may sort by a linguistic collation, in which
+/// punctuation is ignored at first: there only prefixes of ASCII letters and digits, whose
+/// order every collation agrees on, become a range. `None` otherwise.
+fn prefix_range(prefix: &str, binary_collation: bool) -> Option<(String, String)> {
     let last = prefix.chars().last()?;
-    if !prefix
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        || last == 'z'
-    {
-        return None;
-    }
-    let mut upper: String = prefix[..prefix.len() - 1].to_owned();
-    upper.push(char::from(last as u8 + 1));
+    let successor = if binary_collation {
+        char::from_u32(u32::from(last) + 1).or_else(|| char::from_u32(u32::from(last) + 0x801))?
+    } else {
+        if !prefix
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            || last == 'z'
+        {
+            return None;
+        }
+        char::from(last as u8 + 1)
+    };
+    let mut upper: String = prefix[..prefix.len() - last.len_utf8()].to_owned();
+    upper.push(successor);
     Some((prefix.to_owned(), upper))
 }
 
 /// A lower-cased text column against a text or prefix value.
-fn text_match(column: SimpleExpr, value: &Value, indexed: bool) -> SimpleExpr {
+fn text_match(column: SimpleExpr, value: &Value, indexed: Option<Collation>) -> SimpleExpr {
     // No stored text holds a NUL character (PostgreSQL refuses one even as a parameter): such a
     // value matches nothing, without asking the database.
     if let Value::Text(text) | Value::Prefix(text) = value
@@ -224,7 +270,7 @@ fn text_match(column: SimpleExpr, value: &Value, indexed: bool) -> SimpleExpr {
         Value::Text(text) => column.eq(text.to_lowercase()),
         Value::Prefix(prefix) => {
             let prefix = prefix.to_lowercase();
-            match prefix_range(&prefix).filter(|_| indexed) {
+            match indexed.and_then(|collation| prefix_range(&prefix, collation.is_binary())) {
                 Some((low, high)) => column.clone().gte(low).and(column.lt(high)),
                 None => column.like(like_prefix(&prefix)),
             }
@@ -238,7 +284,9 @@ fn lower(column: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
     sea_orm::sea_query::Func::lower(Expr::col(column)).into()
 }
 
-fn term_condition(shop_id: i64, term: &Term) -> SimpleExpr {
+fn term_condition(scope: Scope, term: &Term) -> SimpleExpr {
+    let shop_id = scope.shop_id;
+    let indexed = Some(scope.collation);
     let col = |column: customer::Column| Expr::col((customer::Entity, column));
     let customer_id = || col(customer::Column::Id);
     match (&term.field, &term.value) {
@@ -248,28 +296,28 @@ fn term_condition(shop_id: i64, term: &Term) -> SimpleExpr {
                 Value::Text(text) | Value::Prefix(text) => Value::Prefix(text.clone()),
                 other => other.clone(),
             };
-            text_match(col(customer::Column::EmailKey), &prefix, true)
+            text_match(col(customer::Column::EmailKey), &prefix, indexed)
                 .or(text_match(
                     lower((customer::Entity, customer::Column::FirstName)),
                     &prefix,
-                    false,
+                    None,
                 ))
                 .or(text_match(
                     lower((customer::Entity, customer::Column::LastName)),
                     &prefix,
-                    false,
+                    None,
                 ))
         }
-        (Field::Email, value) => text_match(col(customer::Column::EmailKey), value, true),
+        (Field::Email, value) => text_match(col(customer::Column::EmailKey), value, indexed),
         (Field::FirstName, value) => text_match(
             lower((customer::Entity, customer::Column::FirstName)),
             value,
-            false,
+            None,
         ),
         (Field::LastName, value) => text_match(
             lower((customer::Entity, customer::Column::LastName)),
             value,
-            false,
+            None,
         ),
         (Field::Phone, value) => {
             // Stored in E.164; a number written otherwise is read the way sign-up reads it.
@@ -282,7 +330,7 @@ fn term_condition(shop_id: i64, term: &Term) -> SimpleExpr {
                 ),
                 other => other.clone(),
             };
-            text_match(col(customer::Column::Phone), &value, false)
+            text_match(col(customer::Column::Phone), &value, None)
         }
         (Field::Country, value) => {
             let matches = match value {
@@ -293,12 +341,12 @@ fn term_condition(shop_id: i64, term: &Term) -> SimpleExpr {
                             customer_address::Column::CountryCode,
                         )),
                         &Value::Text(text.clone()),
-                        false,
+                        None,
                     ))
                     .add(text_match(
                         lower((customer_address::Entity, customer_address::Column::Country)),
                         value,
-                        false,
+                        None,
                     )),
                 _ => Condition::all().add(Expr::val(1).eq(0)),
             };
@@ -318,7 +366,7 @@ fn term_condition(shop_id: i64, term: &Term) -> SimpleExpr {
                 .and_where(text_match(
                     Expr::col((customer_tag::Entity, customer_tag::Column::TagKey)),
                     value,
-                    true,
+                    indexed,
                 ))
                 .to_owned();
             customer_id().in_subquery(tagged)
@@ -365,12 +413,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn prefix_ranges_only_for_letters_and_digits() {
-        assert_eq!(prefix_range("ada"), Some(("ada".into(), "adb".into())));
-        assert_eq!(prefix_range("a9"), Some(("a9".into(), "a:".into())));
-        assert_eq!(prefix_range("adz"), None);
-        assert_eq!(prefix_range("ada."), None);
-        assert_eq!(prefix_range("é"), None);
-        assert_eq!(prefix_range(""), None);
+    fn prefix_ranges_follow_the_collation() {
+        // Any collation: letters and digits only.
+        assert_eq!(
+            prefix_range("ada", false),
+            Some(("ada".into(), "adb".into()))
+        );
+        assert_eq!(prefix_range("a9", false), Some(("a9".into(), "a:".into())));
+        assert_eq!(prefix_range("adz", false), None);
+        assert_eq!(prefix_range("ada.", false), None);
+        assert_eq!(prefix_range("é", false), None);
+        assert_eq!(prefix_range("", false), None);
+        // Byte order: any prefix, its last character's successor as the bound.
+        assert_eq!(
+            prefix_range("ada.", true),
+            Some(("ada.".into(), "ada/".into()))
+        );
+        assert_eq!(
+            prefix_range("adz", true),
+            Some(("adz".into(), "ad{".into()))
+        );
+        assert_eq!(prefix_range("jé", true), Some(("jé".into(), "jê".into())));
+        assert_eq!(
+            prefix_range("\u{D7FF}", true),
+            Some(("\u{D7FF}".into(), "\u{E000}".into()))
+        );
+        assert_eq!(prefix_range("", true), None);
     }
 }

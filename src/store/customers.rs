@@ -34,6 +34,7 @@ impl From<customer::Model> for CustomerRecord {
                 .zip(row.email_verified_by.as_deref().and_then(EmailProof::parse)),
             version: row.version,
             note: row.note,
+            erasure_due_at: row.erasure_due_at,
         }
     }
 }
@@ -65,6 +66,7 @@ pub async fn insert(
         email_verified_by: Set(None),
         version: Set(1),
         note: Set(new.note),
+        erasure_due_at: Set(None),
     };
     let inserted = customer::Entity::insert(row)
         .exec_with_returning(db)
@@ -532,6 +534,45 @@ pub async fn set_multipass_identifier(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Schedules (`Some`) or cancels (`None`) the customer's erasure; `false` when cancelling found
+/// none scheduled.
+pub async fn set_erasure_due(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    customer_id: i64,
+    due_at: Option<i64>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let mut update = customer::Entity::update_many()
+        .col_expr(customer::Column::ErasureDueAt, due_at.into())
+        .col_expr(customer::Column::UpdatedAt, now.into())
+        .col_expr(customer::Column::Version, next_version())
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(customer::Column::Id.eq(customer_id));
+    if due_at.is_none() {
+        update = update.filter(customer::Column::ErasureDueAt.is_not_null());
+    }
+    Ok(update.exec(db).await?.rows_affected == 1)
+}
+
+/// Customers of every shop whose erasure is due, as (shop, customer), at most `limit`.
+pub async fn erasures_due(
+    db: &impl ConnectionTrait,
+    now: i64,
+    limit: u64,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    use sea_orm::QueryOrder;
+    Ok(customer::Entity::find()
+        .filter(customer::Column::ErasureDueAt.lte(now))
+        .order_by_asc(customer::Column::ErasureDueAt)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.shop_id, row.id))
+        .collect())
 }
 
 /// Customers of the shop whose email or name contains `term` (all when `None`), newest first.

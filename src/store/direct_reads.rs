@@ -44,7 +44,7 @@ fn placeholders(count: usize) -> String {
 const CUSTOMER_COLUMNS: &str = "c.id, c.shop_id, c.email, c.email_key, c.phone, c.first_name, \
      c.last_name, c.accepts_marketing, c.state, c.password_hash, c.tags, c.created_at, \
      c.updated_at, c.default_address_id, c.security_stamp, c.activation_nonce_hash, \
-     c.reset_nonce_hash, c.multipass_identifier, c.email_verified_at, c.email_verified_by, c.version, c.note";
+     c.reset_nonce_hash, c.multipass_identifier, c.email_verified_at, c.email_verified_by, c.version, c.note, c.erasure_due_at";
 
 /// A customer from [`CUSTOMER_COLUMNS`], starting at column `at`.
 fn customer_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<customer::Model> {
@@ -71,6 +71,7 @@ fn customer_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<customer:
         email_verified_by: row.get(at + 19)?,
         version: row.get(at + 20)?,
         note: row.get(at + 21)?,
+        erasure_due_at: row.get(at + 22)?,
     })
 }
 
@@ -207,10 +208,10 @@ mod tests {
         INSERT INTO customers (id, shop_id, email, email_key, phone, first_name, last_name,
             accepts_marketing, state, password_hash, tags, created_at, updated_at,
             default_address_id, security_stamp, activation_nonce_hash, reset_nonce_hash,
-            multipass_identifier, email_verified_at, email_verified_by, version, note)
+            multipass_identifier, email_verified_at, email_verified_by, version, note, erasure_due_at)
             VALUES (70, 7, 'A@x.example', 'a@x.example', '+15550000001', 'Ada', 'Lovelace', 1,
             'enabled', '$argon2id$hash', 'vip,early', 11, 12, 701, 'stamp', 'act', 'reset',
-            'mp-1', 13, 'reset', 5, 'likes tea');
+            'mp-1', 13, 'reset', 5, 'likes tea', 14);
         INSERT INTO customer_access_tokens (id, shop_id, customer_id, token_digest, created_at,
             expires_at) VALUES (80, 7, 70, 'digest-a', 1, 99999999999);
         INSERT INTO customer_addresses (id, shop_id, customer_id, first_name, last_name, company,

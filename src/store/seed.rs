@@ -85,6 +85,7 @@ pub async fn seed(
                 email_verified_by: Set(None),
                 version: Set(1),
                 note: Set(None),
+                erasure_due_at: Set(None),
             });
             tag_rows.push(customer_tag::ActiveModel {
                 shop_id: Set(plan.shop_id),

@@ -1406,3 +1406,130 @@ async fn the_data_export_holds_everything_but_secrets() {
     assert!(!text.contains(&token), "no token value");
     assert!(!text.contains("argon2"), "no password hash");
 }
+
+const REQUEST_ERASURE: &str = "mutation($id: ID!) { customerRequestDataErasure(customerId: $id) { customerId erasureDueAt userErrors { field message code } } }";
+const CANCEL_ERASURE: &str = "mutation($id: ID!) { customerCancelDataErasure(customerId: $id) { customerId userErrors { field message code } } }";
+
+#[tokio::test]
+async fn an_erasure_without_a_hold_erases_at_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token("write_customers").await;
+    let customer = app
+        .admin_create(&admin, json!({ "email": "ada@example.com", "note": "n" }))
+        .await;
+    let erased = app
+        .admin(&admin, REQUEST_ERASURE, json!({ "id": customer["id"] }))
+        .await;
+    assert_eq!(
+        erased["data"]["customerRequestDataErasure"]["userErrors"],
+        json!([])
+    );
+    assert_eq!(
+        erased["data"]["customerRequestDataErasure"]["customerId"],
+        customer["id"]
+    );
+    let gone = app
+        .admin(
+            &admin,
+            "query($id: ID!) { customer(id: $id) { id } }",
+            json!({ "id": customer["id"] }),
+        )
+        .await;
+    assert_eq!(gone["data"]["customer"], Value::Null);
+    let unknown = app
+        .admin(&admin, REQUEST_ERASURE, json!({ "id": customer["id"] }))
+        .await;
+    assert_eq!(
+        unknown["data"]["customerRequestDataErasure"]["userErrors"],
+        json!([{ "field": ["customerId"], "message": "Customer does not exist", "code": "NOT_FOUND" }])
+    );
+}
+
+#[tokio::test]
+async fn an_erasure_with_a_hold_waits_can_be_cancelled_and_is_carried_out_when_due() {
+    let app = TestApp::spawn_with(|config| config.customers.erasure_hold_days = 30).await;
+    let admin = app.admin_token("write_customers").await;
+    let kept = app
+        .admin_create(&admin, json!({ "email": "kept@example.com" }))
+        .await;
+    let leaving = app
+        .admin_create(&admin, json!({ "email": "leaving@example.com" }))
+        .await;
+    for customer in [&kept, &leaving] {
+        let requested = app
+            .admin(&admin, REQUEST_ERASURE, json!({ "id": customer["id"] }))
+            .await;
+        let due = crate::support::epoch_seconds(
+            &requested["data"]["customerRequestDataErasure"]["erasureDueAt"],
+        );
+        let expected = crate::support::now() + 30 * 86_400;
+        assert!((due - expected).abs() < 60, "{requested}");
+    }
+    let read = app
+        .admin(
+            &admin,
+            "query($id: ID!) { customer(id: $id) { erasureDueAt version } }",
+            json!({ "id": kept["id"] }),
+        )
+        .await;
+    assert!(
+        read["data"]["customer"]["erasureDueAt"].is_string(),
+        "still there, marked"
+    );
+    let cancelled = app
+        .admin(&admin, CANCEL_ERASURE, json!({ "id": kept["id"] }))
+        .await;
+    assert_eq!(
+        cancelled["data"]["customerCancelDataErasure"]["userErrors"],
+        json!([])
+    );
+    let again = app
+        .admin(&admin, CANCEL_ERASURE, json!({ "id": kept["id"] }))
+        .await;
+    assert_eq!(
+        again["data"]["customerCancelDataErasure"]["userErrors"],
+        json!([{ "field": ["customerId"], "message": "Customer's data is not scheduled for erasure", "code": "INVALID" }])
+    );
+
+    // Housekeeping before the hold is over changes nothing; after it, the customer is erased.
+    assert_eq!(
+        app.app.accounts.erase_due_customers().await.expect("pass"),
+        0
+    );
+    crate::support::database::execute(
+        &app,
+        "UPDATE customers SET erasure_due_at = 1 WHERE email_key = 'leaving@example.com'",
+    )
+    .await;
+    assert_eq!(
+        app.app.accounts.erase_due_customers().await.expect("pass"),
+        1
+    );
+    let count = |query: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.admin(
+                &admin,
+                "query($q: String) { customersCount(query: $q) { count } }",
+                json!({ "q": query }),
+            )
+            .await["data"]["customersCount"]["count"]
+                .clone()
+        }
+    };
+    assert_eq!(count("email:leaving@example.com").await, 0);
+    assert_eq!(count("email:kept@example.com").await, 1);
+    let trail = app
+        .admin(
+            &admin,
+            "query($id: ID!) { customerAuditLog(customerId: $id) { action adminTokenId } }",
+            json!({ "id": leaving["id"] }),
+        )
+        .await;
+    assert_eq!(
+        trail["data"]["customerAuditLog"][0],
+        json!({ "action": "customer_data_erasure", "adminTokenId": null }),
+        "the server carried it out"
+    );
+}

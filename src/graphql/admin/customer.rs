@@ -208,6 +208,11 @@ impl Customer {
         UnsignedInt64(self.0.version.unsigned_abs())
     }
 
+    /// When a requested erasure of the customer's data happens (null when none is pending). An extension of this server.
+    async fn erasure_due_at(&self) -> Option<DateTime> {
+        self.0.erasure_due_at.map(DateTime)
+    }
+
     /// A unique identifier for the customer that's used with Multipass login.
     async fn multipass_identifier(&self) -> Option<&str> {
         self.0.multipass_identifier()

@@ -5,9 +5,10 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 use super::context::shop_for;
 use super::customer::Customer;
-use super::user_errors::{UserError, customer_id, expected, outcome};
+use super::user_errors::{UserError, customer_id, expected, failure, outcome};
+use crate::accounts::ErasureRequested;
 use crate::domain::admin_token::Scope;
-use crate::graphql::storefront::scalars::{UnsignedInt64, Url};
+use crate::graphql::storefront::scalars::{DateTime, UnsignedInt64, Url};
 
 /// Return type for `customerGenerateAccountActivationUrl` mutation.
 #[derive(SimpleObject)]
@@ -32,6 +33,26 @@ pub struct CustomerSendAccountInviteEmailPayload {
 pub struct CustomerStatePayload {
     /// The customer, as it is afterwards (the current one after a `CONCURRENT_MODIFICATION`).
     pub customer: Option<Customer>,
+    /// The list of errors that occurred from executing the mutation.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Return type for `customerRequestDataErasure` mutation.
+#[derive(SimpleObject)]
+pub struct CustomerRequestDataErasurePayload {
+    /// The ID of the customer whose data will be erased.
+    pub customer_id: Option<ID>,
+    /// When the erasure happens: now (the customer is gone) without a hold, later with one. An extension of this server.
+    pub erasure_due_at: Option<DateTime>,
+    /// The list of errors that occurred from executing the mutation.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Return type for `customerCancelDataErasure` mutation.
+#[derive(SimpleObject)]
+pub struct CustomerCancelDataErasurePayload {
+    /// The ID of the customer whose pending data erasure has been cancelled.
+    pub customer_id: Option<ID>,
     /// The list of errors that occurred from executing the mutation.
     pub user_errors: Vec<UserError>,
 }
@@ -99,6 +120,75 @@ impl LifecycleMutation {
             customer,
             user_errors,
         })
+    }
+
+    /// Enqueues a request to erase the customer's data: after the shop's hold (`customers.erasure_hold_days`, 0 by default: at once), the customer, their addresses, sessions, tags and mail are erased, and their orders stay with personal data redacted. Until then `customerCancelDataErasure` can withdraw it.
+    async fn customer_request_data_erasure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ID of the customer to erase.")] customer_id: ID,
+    ) -> Result<CustomerRequestDataErasurePayload> {
+        let (shop, actor) = shop_for(ctx, Scope::WriteCustomers, "customerRequestDataErasure")?;
+        let id = match self::customer_id(&customer_id, &["customerId"]) {
+            Ok(id) => id,
+            Err(error) => {
+                return Ok(CustomerRequestDataErasurePayload {
+                    customer_id: None,
+                    erasure_due_at: None,
+                    user_errors: vec![error],
+                });
+            }
+        };
+        match shop.back_office().request_erasure(actor, id).await {
+            Ok(outcome) => Ok(CustomerRequestDataErasurePayload {
+                customer_id: Some(customer_id),
+                erasure_due_at: Some(DateTime(match outcome {
+                    ErasureRequested::Erased => crate::accounts::now(),
+                    ErasureRequested::Due(at) => at,
+                })),
+                user_errors: Vec::new(),
+            }),
+            Err(err) => {
+                let (_, user_errors) = failure(ctx, err, "customerId")?;
+                Ok(CustomerRequestDataErasurePayload {
+                    customer_id: None,
+                    erasure_due_at: None,
+                    user_errors,
+                })
+            }
+        }
+    }
+
+    /// Cancels a pending erasure of the customer's data.
+    async fn customer_cancel_data_erasure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ID of the customer for whom to cancel a pending data erasure.")]
+        customer_id: ID,
+    ) -> Result<CustomerCancelDataErasurePayload> {
+        let (shop, actor) = shop_for(ctx, Scope::WriteCustomers, "customerCancelDataErasure")?;
+        let id = match self::customer_id(&customer_id, &["customerId"]) {
+            Ok(id) => id,
+            Err(error) => {
+                return Ok(CustomerCancelDataErasurePayload {
+                    customer_id: None,
+                    user_errors: vec![error],
+                });
+            }
+        };
+        match shop.back_office().cancel_erasure(actor, id).await {
+            Ok(()) => Ok(CustomerCancelDataErasurePayload {
+                customer_id: Some(customer_id),
+                user_errors: Vec::new(),
+            }),
+            Err(err) => {
+                let (_, user_errors) = failure(ctx, err, "customerId")?;
+                Ok(CustomerCancelDataErasurePayload {
+                    customer_id: None,
+                    user_errors,
+                })
+            }
+        }
     }
 
     /// Disables a customer: they cannot log in, and every session of theirs ends at once. An extension of this server.

@@ -26,6 +26,7 @@ pub struct Model {
     pub email_verified_by: Option<String>,
     pub version: i64,
     pub note: Option<String>,
+    pub erasure_due_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
