@@ -405,7 +405,7 @@ async fn customers_are_found_with_shopifys_search_syntax() {
             "ada@example.com",
             "Ada",
             "Lovelace",
-            vec!["vip", "math"],
+            vec!["vip", "math", "maths-club"],
             true,
         ),
         ("adam@example.com", "Adam", "Smith", vec!["econ"], false),
@@ -443,6 +443,9 @@ async fn customers_are_found_with_shopifys_search_syntax() {
             vec!["alan_t@example.com", "enabled@example.com"],
         ),
         ("tag:vip AND tag:math", vec!["ada@example.com"]),
+        // Two of Ada's tags start so; she is counted once.
+        ("tag:math*", vec!["ada@example.com"]),
+        ("tag:VIP", vec!["ada@example.com", "grace@navy.example"]),
         (
             "tag:econ OR last_name:hopper",
             vec!["adam@example.com", "grace@navy.example"],
