@@ -229,6 +229,7 @@ impl BackOffice<'_> {
         let CustomerSearch { filter, warnings } =
             customer_search::parse(request.query.as_deref().unwrap_or_default())?;
         let db = self.inner.db.reader();
+        let binary_text = self.inner.db.text_order_is_binary();
         let page = |descending, after, before, limit| {
             search::page(
                 db,
@@ -240,6 +241,7 @@ impl BackOffice<'_> {
                     after,
                     before,
                     limit,
+                    binary_text,
                 },
             )
         };
@@ -285,7 +287,13 @@ impl BackOffice<'_> {
     ) -> Result<(u64, Vec<SearchWarning>), CustomerListError> {
         let CustomerSearch { filter, warnings } =
             customer_search::parse(query.unwrap_or_default())?;
-        let count = search::count(self.inner.db.reader(), self.shop.id, filter.as_ref()).await?;
+        let count = search::count(
+            self.inner.db.reader(),
+            self.shop.id,
+            filter.as_ref(),
+            self.inner.db.text_order_is_binary(),
+        )
+        .await?;
         Ok((count, warnings))
     }
 

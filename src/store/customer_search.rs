@@ -85,22 +85,25 @@ pub struct CustomerPageQuery<'a> {
     pub after: Option<&'a CustomerCursor>,
     pub before: Option<&'a CustomerCursor>,
     pub limit: u64,
+    /// `Database::text_order_is_binary`.
+    pub binary_text: bool,
 }
 
 /// How the database orders text: what a prefix can be turned into (`prefix_range`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Collation {
-    /// SQLite: byte by byte.
+    /// By code point: SQLite's BINARY, PostgreSQL's "C".
     Binary,
-    /// PostgreSQL: the database's collation, perhaps a linguistic one.
+    /// A PostgreSQL database's other collations, perhaps linguistic ones.
     Database,
 }
 
 impl Collation {
-    fn of(db: &impl ConnectionTrait) -> Self {
-        match db.get_database_backend() {
-            sea_orm::DbBackend::Sqlite => Collation::Binary,
-            _ => Collation::Database,
+    fn of(binary: bool) -> Self {
+        if binary {
+            Collation::Binary
+        } else {
+            Collation::Database
         }
     }
 
@@ -131,7 +134,7 @@ pub async fn page(
 ) -> Result<Vec<CustomerRecord>, StoreError> {
     let scope = Scope {
         shop_id,
-        collation: Collation::of(db),
+        collation: Collation::of(request.binary_text),
     };
     let mut query = filtered(scope, request.filter);
     if let Some(after) = request.after {
@@ -163,10 +166,11 @@ pub async fn count(
     db: &impl ConnectionTrait,
     shop_id: i64,
     filter: Option<&Search>,
+    binary_text: bool,
 ) -> Result<u64, StoreError> {
     let scope = Scope {
         shop_id,
-        collation: Collation::of(db),
+        collation: Collation::of(binary_text),
     };
     // A search for one tag is counted in the tag index alone: each of its rows there is one
     // customer of the shop, so reading the customers (a thousand lookups for a common tag) adds
@@ -182,7 +186,7 @@ pub async fn count(
         return Ok(customer_tag::Entity::find()
             .filter(customer_tag::Column::ShopId.eq(shop_id))
             .filter(text_match(
-                Expr::col((customer_tag::Entity, customer_tag::Column::TagKey)).into(),
+                Expr::col((customer_tag::Entity, customer_tag::Column::TagKey)),
                 &term.value,
                 Some(scope.collation),
             ))

@@ -56,6 +56,10 @@ pub struct Database {
     /// The id node number this handle leased, and its heartbeat (`id_nodes`); closing gives it
     /// back.
     pub(super) id_lease: Arc<super::id_nodes::LeaseSlot>,
+    /// Whether the database orders text by code point (SQLite's BINARY, PostgreSQL's "C"
+    /// collations): then a prefix search is an index range whatever its characters
+    /// (`customer_search`).
+    text_order_is_binary: bool,
 }
 
 /// The SQLite file as it was when the server opened it. Connections keep reading and writing the
@@ -140,6 +144,36 @@ fn count_statements(connection: &mut DatabaseConnection, counter: &Arc<AtomicU64
     });
 }
 
+/// Whether the PostgreSQL database's default collation orders text by code point: the libc
+/// provider with the C or POSIX locale (C.UTF-8 too). Anything else, or no answer, is taken as
+/// linguistic (the safe assumption: prefixes then become ranges only where every collation
+/// agrees).
+async fn postgres_collation_is_binary(pool: &DatabaseConnection) -> bool {
+    let backend = pool.get_database_backend();
+    // `datlocprovider` exists from PostgreSQL 15 on; before, every database used libc.
+    let queries = [
+        "SELECT datcollate::text AS collate, datlocprovider::text AS provider \
+         FROM pg_database WHERE datname = current_database()",
+        "SELECT datcollate::text AS collate, 'c' AS provider \
+         FROM pg_database WHERE datname = current_database()",
+    ];
+    for sql in queries {
+        if let Ok(Some(row)) = pool
+            .query_one_raw(sea_orm::Statement::from_string(backend, sql))
+            .await
+        {
+            let collate: String = row.try_get("", "collate").unwrap_or_default();
+            let provider: String = row.try_get("", "provider").unwrap_or_default();
+            return provider == "c"
+                && matches!(
+                    collate.as_str(),
+                    "C" | "POSIX" | "C.UTF-8" | "C.utf8" | "C.UTF8"
+                );
+        }
+    }
+    false
+}
+
 impl Database {
     pub async fn connect(url: &str, config: &DatabaseConfig) -> Result<Self, DbErr> {
         if url.starts_with("sqlite:") {
@@ -156,6 +190,7 @@ impl Database {
                 .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
                 .sqlx_logging(false);
             let mut pool = sea_orm::Database::connect(options).await?;
+            let text_order_is_binary = postgres_collation_is_binary(&pool).await;
             let statements = Arc::new(AtomicU64::new(0));
             count_statements(&mut pool, &statements);
             Ok(Self {
@@ -170,6 +205,7 @@ impl Database {
                 direct_reads: None,
                 direct_writer: None,
                 id_lease: Arc::default(),
+                text_order_is_binary,
             })
         } else {
             Err(DbErr::Custom(
@@ -297,6 +333,7 @@ impl Database {
             checkpointer: checkpointer.map(Arc::new),
             direct_reads,
             direct_writer,
+            text_order_is_binary: true,
             id_lease: Arc::default(),
         })
     }
@@ -360,6 +397,11 @@ impl Database {
     /// Statements run since the database was opened.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// See the field: whether prefixes of any characters are index ranges.
+    pub fn text_order_is_binary(&self) -> bool {
+        self.text_order_is_binary
     }
 
     pub fn backend(&self) -> Backend {
