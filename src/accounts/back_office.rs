@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::sign_up::{email_taken, phone_taken};
 use super::{AccountError, BackOffice, now};
+use crate::domain::customer::EmailProof;
 use crate::domain::customer_search::{self, CustomerSearch, SearchError, SearchWarning};
 use crate::domain::email::Email;
 use crate::domain::ids::new_id;
@@ -45,6 +46,8 @@ pub struct CustomerChanges {
     pub note: Option<Option<String>>,
     pub tags: Option<Vec<String>>,
     pub accepts_marketing: Option<bool>,
+    /// `Some(true)`: the shop vouches for the email address; `Some(false)`: no proof any more.
+    pub verified_email: Option<bool>,
 }
 
 /// What `customerSet` finds the customer by (`CustomerSetIdentifiers`).
@@ -170,6 +173,7 @@ fn taken_or_internal(err: StoreError) -> AccountError {
 /// The validated fields of a `CustomerInput`.
 struct Validated {
     changes: customers::ProfileChanges,
+    verified_email: Option<bool>,
     email: Option<Email>,
     phone: Option<Option<String>>,
 }
@@ -346,6 +350,7 @@ impl BackOffice<'_> {
         };
         Ok(Validated {
             changes,
+            verified_email: input.verified_email,
             email,
             phone,
         })
@@ -422,6 +427,7 @@ impl BackOffice<'_> {
         let accepts_marketing = input.accepts_marketing.unwrap_or(false);
         let Validated {
             changes,
+            verified_email,
             email,
             phone,
         } = self.validate(input)?;
@@ -463,6 +469,13 @@ impl BackOffice<'_> {
             customers::set_tags(&txn, self.shop.id, customer.id, &tags).await?;
             customer.tags = tags;
         }
+        if verified_email == Some(true) {
+            self.email_proven(&txn, customer.id, &email.key(), EmailProof::Admin)
+                .await?;
+            customer = customers::find_by_id(&txn, self.shop.id, customer.id)
+                .await?
+                .ok_or(AccountError::CustomerNotFound)?;
+        }
         self.audit(&txn, actor, customer.id, "customer_create", (None, Some(1)))
             .await?;
         txn.commit().await?;
@@ -500,13 +513,29 @@ impl BackOffice<'_> {
         actor: Actor,
         before: &CustomerRecord,
         mut changes: customers::ProfileChanges,
+        verified_email: Option<bool>,
         action: &str,
     ) -> Result<CustomerRecord, AccountError> {
         // The version read under the lock: a change made since then cannot slip in between.
         changes.expected_version = Some(before.version);
+        let new_email_key = match &changes.email {
+            Change::Set((_, key)) => key.clone(),
+            Change::Keep => crate::domain::email::normalize(&before.email),
+        };
         let applied = customers::update_profile(txn, self.shop.id, before.id, changes, now())
             .await
             .map_err(taken_or_internal)?;
+        match verified_email {
+            // After the update, which withdraws the proof of a changed address.
+            Some(true) if applied => {
+                self.email_proven(txn, before.id, &new_email_key, EmailProof::Admin)
+                    .await?;
+            }
+            Some(false) if applied => {
+                customers::clear_email_proof(txn, self.shop.id, before.id).await?;
+            }
+            _ => {}
+        }
         let after = customers::find_by_id(txn, self.shop.id, before.id)
             .await?
             .ok_or(AccountError::CustomerNotFound)?;
@@ -595,6 +624,7 @@ impl BackOffice<'_> {
     ) -> Result<CustomerRecord, AccountError> {
         let Validated {
             mut changes,
+            verified_email,
             email,
             phone,
         } = self.validate(input)?;
@@ -619,7 +649,14 @@ impl BackOffice<'_> {
         let txn = self.inner.db.begin_write().await?;
         let before = self.current(&txn, id, expected_version).await?;
         let after = self
-            .apply(&txn, actor, &before, changes, "customer_update")
+            .apply(
+                &txn,
+                actor,
+                &before,
+                changes,
+                verified_email,
+                "customer_update",
+            )
             .await?;
         txn.commit().await?;
         Ok(after)
@@ -654,7 +691,9 @@ impl BackOffice<'_> {
             ..customers::ProfileChanges::none()
         };
         let action = if add { "tags_add" } else { "tags_remove" };
-        let after = self.apply(&txn, actor, &before, changes, action).await?;
+        let after = self
+            .apply(&txn, actor, &before, changes, None, action)
+            .await?;
         txn.commit().await?;
         Ok(after)
     }

@@ -65,13 +65,15 @@ pub struct CustomerRecord {
     pub erasure_due_at: Option<i64>,
 }
 
-/// How a customer proved their email address: by using a link mailed to it, or by arriving
-/// through the shop's Multipass sign-in (the shop vouches for the address).
+/// How a customer proved their email address: by using a link mailed to it, by arriving
+/// through the shop's Multipass sign-in (the shop vouches for the address), or by the shop's
+/// word in the admin API (`verifiedEmail: true`, after checking it by its own means).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmailProof {
     Activation,
     Reset,
     Multipass,
+    Admin,
 }
 
 impl EmailProof {
@@ -80,6 +82,7 @@ impl EmailProof {
             EmailProof::Activation => "activation",
             EmailProof::Reset => "reset",
             EmailProof::Multipass => "multipass",
+            EmailProof::Admin => "admin",
         }
     }
 
@@ -88,6 +91,7 @@ impl EmailProof {
             "activation" => Some(EmailProof::Activation),
             "reset" => Some(EmailProof::Reset),
             "multipass" => Some(EmailProof::Multipass),
+            "admin" => Some(EmailProof::Admin),
             _ => None,
         }
     }

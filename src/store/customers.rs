@@ -376,6 +376,29 @@ pub async fn set_email_proof(
     Ok(())
 }
 
+/// Withdraws the proof of the customer's email address (the admin's `verifiedEmail: false`).
+pub async fn clear_email_proof(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    customer_id: i64,
+) -> Result<(), StoreError> {
+    customer::Entity::update_many()
+        .col_expr(
+            customer::Column::EmailVerifiedAt,
+            Option::<i64>::None.into(),
+        )
+        .col_expr(
+            customer::Column::EmailVerifiedBy,
+            Option::<String>::None.into(),
+        )
+        .col_expr(customer::Column::Version, next_version())
+        .filter(customer::Column::ShopId.eq(shop_id))
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn find_by_id(
     db: &impl ConnectionTrait,
     shop_id: i64,

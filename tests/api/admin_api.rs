@@ -1536,3 +1536,111 @@ async fn an_erasure_with_a_hold_waits_can_be_cancelled_and_is_carried_out_when_d
         "the server carried it out"
     );
 }
+
+#[tokio::test]
+async fn the_shop_can_vouch_for_an_email_which_links_guest_orders() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token("write_customers").await;
+    crate::support::orders::import(
+        &app,
+        &[crate::support::orders::order(
+            5_000_000_000_001,
+            1001,
+            "guest@example.com",
+        )],
+    )
+    .await;
+    let customer = app
+        .admin_create(&admin, json!({ "email": "guest@example.com" }))
+        .await;
+    const READ: &str = "query($id: ID!) { customer(id: $id) { verifiedEmail emailVerifiedBy numberOfOrders version } }";
+    let unproven = app
+        .admin(&admin, READ, json!({ "id": customer["id"] }))
+        .await;
+    assert_eq!(
+        unproven["data"]["customer"],
+        json!({ "verifiedEmail": false, "emailVerifiedBy": null, "numberOfOrders": "0", "version": "1" }),
+        "a guest order does not join an unproven address"
+    );
+    let update = update_document();
+    app.admin(
+        &admin,
+        &update,
+        json!({ "input": { "id": customer["id"], "verifiedEmail": true } }),
+    )
+    .await;
+    let vouched = app
+        .admin(&admin, READ, json!({ "id": customer["id"] }))
+        .await;
+    assert_eq!(vouched["data"]["customer"]["verifiedEmail"], true);
+    assert_eq!(vouched["data"]["customer"]["emailVerifiedBy"], "ADMIN");
+    assert_eq!(
+        vouched["data"]["customer"]["numberOfOrders"], "1",
+        "the guest order joined"
+    );
+
+    // A new address is not proven, unless the same input vouches for it.
+    app.admin(
+        &admin,
+        &update,
+        json!({ "input": { "id": customer["id"], "email": "new@example.com" } }),
+    )
+    .await;
+    let changed = app
+        .admin(&admin, READ, json!({ "id": customer["id"] }))
+        .await;
+    assert_eq!(changed["data"]["customer"]["verifiedEmail"], false);
+    app.admin(
+        &admin,
+        &update,
+        json!({ "input": { "id": customer["id"], "email": "newer@example.com", "verifiedEmail": true } }),
+    )
+    .await;
+    let both = app
+        .admin(&admin, READ, json!({ "id": customer["id"] }))
+        .await;
+    assert_eq!(both["data"]["customer"]["emailVerifiedBy"], "ADMIN");
+    app.admin(
+        &admin,
+        &update,
+        json!({ "input": { "id": customer["id"], "verifiedEmail": false } }),
+    )
+    .await;
+    let withdrawn = app
+        .admin(&admin, READ, json!({ "id": customer["id"] }))
+        .await;
+    assert_eq!(withdrawn["data"]["customer"]["verifiedEmail"], false);
+    // Created vouched for.
+    let vouched_at_once = app
+        .admin_create(
+            &admin,
+            json!({ "email": "sure@example.com", "verifiedEmail": true }),
+        )
+        .await;
+    assert_eq!(vouched_at_once["verifiedEmail"], true);
+}
+
+#[tokio::test]
+async fn graphiql_opens_the_admin_schema_in_development() {
+    let app = TestApp::spawn_with(|config| {
+        config.environment = storefront::config::Environment::Development;
+    })
+    .await;
+    let page = app.get("/admin/graphql").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("/admin/api/2026-04/graphql.json"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("X-Shopify-Access-Token"));
+    let production = TestApp::spawn_with(|config| {
+        config.environment = storefront::config::Environment::Production;
+        config.secret_key = Some("a-production-secret-key-of-enough-length".to_owned().into());
+    })
+    .await;
+    assert_eq!(
+        production.get("/admin/graphql").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

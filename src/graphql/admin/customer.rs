@@ -63,6 +63,8 @@ pub enum EmailVerificationMethod {
     Reset,
     /// By signing in through the shop's Multipass (the shop vouches for the address).
     Multipass,
+    /// By the shop's word: `verifiedEmail: true` in the admin API's `CustomerInput`.
+    Admin,
 }
 
 impl From<EmailProof> for EmailVerificationMethod {
@@ -71,6 +73,7 @@ impl From<EmailProof> for EmailVerificationMethod {
             EmailProof::Activation => Self::Activation,
             EmailProof::Reset => Self::Reset,
             EmailProof::Multipass => Self::Multipass,
+            EmailProof::Admin => Self::Admin,
         }
     }
 }

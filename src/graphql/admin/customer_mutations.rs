@@ -36,6 +36,8 @@ pub struct CustomerInput {
     pub note: MaybeUndefined<String>,
     /// The unique phone number ([E.164 format](https://en.wikipedia.org/wiki/E.164)) for this customer. Attempting to assign the same phone number to multiple customers returns an error.
     pub phone: MaybeUndefined<String>,
+    /// Whether the customer's email address is proven: `true` records the shop's word for it (orders placed as a guest with the address then join the account), `false` withdraws any proof. An email change withdraws it too, unless this says `true`. An extension of this server.
+    pub verified_email: Option<bool>,
     /// A list of tags to associate with the customer. Can be an array or a comma-separated list. Example values: `["tag1", "tag2", "tag3"]`, `"tag1, tag2, tag3"`. Updating `tags` overwrites any existing tags that were previously added to the customer. To add new tags without overwriting existing tags, use the `tagsAdd` mutation.
     pub tags: Option<Vec<String>>,
 }
@@ -60,6 +62,7 @@ impl From<CustomerInput> for CustomerChanges {
             accepts_marketing: input
                 .email_marketing_consent
                 .map(|consent| consent.marketing_state == CustomerEmailMarketingState::Subscribed),
+            verified_email: input.verified_email,
         }
     }
 }
@@ -91,6 +94,7 @@ impl From<CustomerSetInput> for CustomerChanges {
             note: optional(input.note),
             tags: input.tags,
             accepts_marketing: None,
+            verified_email: None,
         }
     }
 }
