@@ -161,6 +161,20 @@ fn parse_note(note: Option<String>) -> Result<Option<String>, Problem> {
     Ok(note)
 }
 
+/// The customer, when it is at `expected` (or nothing is expected); otherwise the conflict.
+fn at_version(
+    customer: CustomerRecord,
+    expected: Option<i64>,
+) -> Result<CustomerRecord, AccountError> {
+    match expected {
+        Some(expected) if expected != customer.version => Err(AccountError::VersionConflict {
+            expected,
+            current: Box::new(customer),
+        }),
+        _ => Ok(customer),
+    }
+}
+
 /// A store failure of a write as the user's problem where it is one (a unique index lost).
 fn taken_or_internal(err: StoreError) -> AccountError {
     match err {
@@ -496,13 +510,7 @@ impl BackOffice<'_> {
         let customer = customers::lock(txn, self.shop.id, id)
             .await?
             .ok_or(AccountError::CustomerNotFound)?;
-        match expected {
-            Some(expected) if expected != customer.version => Err(AccountError::VersionConflict {
-                expected,
-                current: Box::new(customer),
-            }),
-            _ => Ok(customer),
-        }
+        at_version(customer, expected)
     }
 
     /// Writes validated changes to a customer read in `txn` (at the expected version), with
@@ -630,9 +638,12 @@ impl BackOffice<'_> {
         } = self.validate(input)?;
         // Read first, outside the write: only a real change of address or number is checked
         // (and written); the unique indexes still decide a race.
-        let before = self
-            .current(self.inner.db.reader(), id, expected_version)
-            .await?;
+        let before = at_version(
+            self.customer(id)
+                .await?
+                .ok_or(AccountError::CustomerNotFound)?,
+            expected_version,
+        )?;
         let new_email = email.filter(|e| e.key() != crate::domain::email::normalize(&before.email));
         if new_email.is_none() {
             changes.email = Change::Keep;

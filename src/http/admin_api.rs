@@ -5,11 +5,13 @@
 
 use std::net::IpAddr;
 
+use async_graphql::dataloader::DataLoader;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
 use super::graphql_pipeline::GraphqlApi;
 use crate::accounts::{AccountError, Accounts, AdminAccess};
+use crate::graphql::AddressLoader;
 use crate::graphql::admin::{AdminRequest, AdminSchema, SearchWarnings};
 
 const TOKEN_HEADER: &str = "x-shopify-access-token";
@@ -48,7 +50,19 @@ impl GraphqlApi for AdminApi {
         request_id: String,
         _client_ip: Option<IpAddr>,
     ) -> async_graphql::Request {
-        request.data(AdminRequest { access, request_id })
+        // Per request, like the storefront's: the addresses of every customer a request reads,
+        // in one query, in the token's shop.
+        let loader = access.as_ref().map(|access| {
+            DataLoader::new(
+                AddressLoader(self.accounts.in_shop(access.shop.clone())),
+                tokio::spawn,
+            )
+        });
+        let request = request.data(AdminRequest { access, request_id });
+        match loader {
+            Some(loader) => request.data(loader),
+            None => request,
+        }
     }
 
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {

@@ -1644,3 +1644,47 @@ async fn graphiql_opens_the_admin_schema_in_development() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_page_of_customers_reads_all_their_addresses_in_one_statement() {
+    // Without the mail sender, whose polling would be counted too.
+    let app = TestApp::spawn_quiet_with(|_| {}).await;
+    let admin = app.admin_token("write_customers").await;
+    for n in 0..5 {
+        let customer = app
+            .admin_create(&admin, json!({ "email": format!("c{n}@example.com") }))
+            .await;
+        let created = app
+            .admin(
+                &admin,
+                "mutation($id: ID!) { customerAddressCreate(customerId: $id, address: {address1: \"1 Main St\", city: \"Ottawa\", country: \"Canada\", province: \"Ontario\", zip: \"K1A 0B1\"}) { userErrors { field } } }",
+                json!({ "id": customer["id"] }),
+            )
+            .await;
+        assert_eq!(
+            created["data"]["customerAddressCreate"]["userErrors"],
+            json!([])
+        );
+    }
+    let statements = || app.app.accounts.database().statements_executed();
+    let before = statements();
+    let page = app
+        .admin(
+            &admin,
+            "{ customers(first: 10) { nodes { email addresses { address1 } defaultAddress { address1 } } } }",
+            json!({}),
+        )
+        .await;
+    let read = statements() - before;
+    let nodes = page["data"]["customers"]["nodes"]
+        .as_array()
+        .expect("nodes");
+    assert_eq!(nodes.len(), 5);
+    assert!(
+        nodes
+            .iter()
+            .all(|n| n["defaultAddress"]["address1"] == "1 Main St")
+    );
+    // The admin token, the page, and the addresses of all five customers.
+    assert_eq!(read, 3);
+}

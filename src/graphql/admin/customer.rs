@@ -1,6 +1,7 @@
 //! The admin API's `Customer`, as Shopify's Admin API names its fields, with two extensions:
 //! `version` (optimistic concurrency) and `emailVerifiedBy` (how the email was proven).
 
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 
 use super::context::{request_id, shop_for};
@@ -8,8 +9,9 @@ use crate::accounts::AccountError;
 use crate::domain::admin_token::Scope;
 use crate::domain::customer::{CustomerRecord, CustomerState as State, EmailProof};
 use crate::domain::ids::gid;
+use crate::domain::mailing_address::AddressRecord;
 use crate::graphql::errors::internal;
-use crate::graphql::storefront::address::{MailingAddress, PageInfo};
+use crate::graphql::storefront::address::{AddressLoader, MailingAddress, PageInfo};
 use crate::graphql::storefront::scalars::{DateTime, UnsignedInt64};
 
 /// The state of a customer's account with a shop.
@@ -96,6 +98,20 @@ pub struct CustomerPhoneNumber {
 
 /// Represents information about a customer of the shop, such as the customer's contact details, their order history, and whether they've agreed to receive marketing material by email.
 pub struct Customer(pub CustomerRecord);
+
+impl Customer {
+    /// The customer's addresses, through the request's loader: a page of customers reads all
+    /// their addresses in one query (the storefront's loader, `AdminApi::prepare`).
+    async fn address_records(&self, ctx: &Context<'_>, field: &str) -> Result<Vec<AddressRecord>> {
+        shop_for(ctx, Scope::ReadCustomers, field)?;
+        let loader = ctx.data::<DataLoader<AddressLoader>>()?;
+        Ok(loader
+            .load_one(self.0.id)
+            .await
+            .map_err(|err| internal_error(ctx, &err))?
+            .unwrap_or_default())
+    }
+}
 
 #[Object]
 impl Customer {
@@ -243,14 +259,7 @@ impl Customer {
         ctx: &Context<'_>,
         #[graphql(desc = "Truncate the array result to this size.")] first: Option<i32>,
     ) -> Result<Vec<MailingAddress>> {
-        let (shop, _) = shop_for(ctx, Scope::ReadCustomers, "addresses")?;
-        let mut addresses = shop
-            .address_book()
-            .addresses_of(&[self.0.id])
-            .await
-            .map_err(|err| internal_error(ctx, &err))?
-            .remove(&self.0.id)
-            .unwrap_or_default();
+        let mut addresses = self.address_records(ctx, "addresses").await?;
         if let Some(first) = first {
             addresses.truncate(first.clamp(0, 250) as usize);
         }
@@ -262,14 +271,7 @@ impl Customer {
         let Some(default) = self.0.default_address_id else {
             return Ok(None);
         };
-        let (shop, _) = shop_for(ctx, Scope::ReadCustomers, "defaultAddress")?;
-        let addresses = shop
-            .address_book()
-            .addresses_of(&[self.0.id])
-            .await
-            .map_err(|err| internal_error(ctx, &err))?
-            .remove(&self.0.id)
-            .unwrap_or_default();
+        let addresses = self.address_records(ctx, "defaultAddress").await?;
         Ok(addresses
             .into_iter()
             .find(|address| address.id == default)
