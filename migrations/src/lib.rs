@@ -14,6 +14,7 @@ mod m20261201_000001_create_orders;
 mod m20261201_000002_storefront_access_changes;
 mod m20261202_000001_admin_api;
 mod m20261202_000002_customer_erasure;
+mod m20261203_000001_metafields;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_storefront_access_changes::Migration),
             Box::new(m20261202_000001_admin_api::Migration),
             Box::new(m20261202_000002_customer_erasure::Migration),
+            Box::new(m20261203_000001_metafields::Migration),
         ]
     }
 }

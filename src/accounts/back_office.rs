@@ -8,6 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
+use super::metafields::{CheckedSet, MetafieldsError, SetErrorCode, SetItem, Writer};
 use super::sign_up::{email_taken, phone_taken};
 use super::{AccountError, BackOffice, now};
 use crate::domain::customer::EmailProof;
@@ -48,6 +49,9 @@ pub struct CustomerChanges {
     pub accepts_marketing: Option<bool>,
     /// `Some(true)`: the shop vouches for the email address; `Some(false)`: no proof any more.
     pub verified_email: Option<bool>,
+    /// Metafield values to set with the change (`CustomerInput.metafields`), in its
+    /// transaction; their customer is the one created or updated.
+    pub metafields: Vec<SetItem>,
 }
 
 /// What `customerSet` finds the customer by (`CustomerSetIdentifiers`).
@@ -181,6 +185,32 @@ fn taken_or_internal(err: StoreError) -> AccountError {
         StoreError::Taken(UniqueKey::CustomerEmail) => AccountError::Invalid(vec![email_taken()]),
         StoreError::Taken(UniqueKey::CustomerPhone) => AccountError::Invalid(vec![phone_taken()]),
         other => other.into(),
+    }
+}
+
+/// `CustomerInput.metafields` problems as the input's: the field is `metafields`, the message
+/// names the item.
+fn metafield_problems(err: MetafieldsError) -> AccountError {
+    match err {
+        MetafieldsError::Account(err) => err,
+        MetafieldsError::Rejected(problems) => AccountError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| {
+                    let code = match p.code {
+                        SetErrorCode::Blank => ErrorCode::Blank,
+                        SetErrorCode::TooLong => ErrorCode::TooLong,
+                        SetErrorCode::TooShort => ErrorCode::TooShort,
+                        _ => ErrorCode::Invalid,
+                    };
+                    let message = match p.index {
+                        Some(i) => format!("Metafield {i}: {}", p.message),
+                        None => p.message,
+                    };
+                    Problem::new("metafields", code, message)
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -429,8 +459,11 @@ impl BackOffice<'_> {
     pub async fn create_customer(
         &self,
         actor: Actor,
-        input: CustomerChanges,
+        mut input: CustomerChanges,
     ) -> Result<CustomerRecord, AccountError> {
+        let metafields = self
+            .checked_metafields(actor, std::mem::take(&mut input.metafields), 0)
+            .await?;
         if input.email.as_deref().is_none_or(|e| e.trim().is_empty()) {
             return Err(AccountError::Invalid(vec![Problem::new(
                 "email",
@@ -490,6 +523,17 @@ impl BackOffice<'_> {
                 .await?
                 .ok_or(AccountError::CustomerNotFound)?;
         }
+        if !metafields.is_empty() {
+            self.metafields()
+                .write(
+                    &txn,
+                    Writer::Admin(actor),
+                    &metafields.for_customer(customer.id),
+                    false,
+                )
+                .await
+                .map_err(metafield_problems)?;
+        }
         self.audit(&txn, actor, customer.id, "customer_create", (None, Some(1)))
             .await?;
         txn.commit().await?;
@@ -498,6 +542,29 @@ impl BackOffice<'_> {
             "customer created by the admin API"
         );
         Ok(customer)
+    }
+
+    /// `CustomerInput.metafields`, checked before the change's transaction.
+    async fn checked_metafields(
+        &self,
+        actor: Actor,
+        items: Vec<SetItem>,
+        customer_id: i64,
+    ) -> Result<CheckedSet, AccountError> {
+        if items.is_empty() {
+            return Ok(CheckedSet::default());
+        }
+        let items = items
+            .into_iter()
+            .map(|item| SetItem {
+                customer_id,
+                ..item
+            })
+            .collect();
+        self.metafields()
+            .check(Writer::Admin(actor), items)
+            .await
+            .map_err(metafield_problems)
     }
 
     /// The customer at `expected` (when given), or the error that says why not.
@@ -627,9 +694,12 @@ impl BackOffice<'_> {
         &self,
         actor: Actor,
         id: i64,
-        input: CustomerChanges,
+        mut input: CustomerChanges,
         expected_version: Option<i64>,
     ) -> Result<CustomerRecord, AccountError> {
+        let metafields = self
+            .checked_metafields(actor, std::mem::take(&mut input.metafields), id)
+            .await?;
         let Validated {
             mut changes,
             verified_email,
@@ -669,6 +739,13 @@ impl BackOffice<'_> {
                 "customer_update",
             )
             .await?;
+        if !metafields.is_empty() {
+            // The update added the version and the audit entry this change is part of.
+            self.metafields()
+                .write(&txn, Writer::Admin(actor), &metafields, false)
+                .await
+                .map_err(metafield_problems)?;
+        }
         txn.commit().await?;
         Ok(after)
     }

@@ -18,6 +18,8 @@ mod housekeeping;
 mod lifecycle;
 mod login_throttle;
 mod mail_jobs;
+mod metafield_definitions;
+mod metafields;
 mod multipass;
 mod operator;
 mod orders;
@@ -43,6 +45,12 @@ pub use housekeeping::{Purged, Retention};
 pub use lifecycle::TokenFailure;
 pub use login_throttle::LoginThrottle;
 pub use mail_jobs::{Delivery, MailContent, MailPurpose};
+pub use metafield_definitions::{
+    DefinitionError, DefinitionErrorCode, DefinitionInput, DefinitionProblem,
+};
+pub use metafields::{
+    CheckedSet, CompareDigest, MetafieldsError, SetErrorCode, SetItem, SetProblem, Writer,
+};
 pub use operator::{CustomerExport, CustomerSummary};
 pub use orders::{
     ImportOutcome, ListError, OrderListRequest, OrderPage, WebhookOutcome, WebhookRefusal,
@@ -130,6 +138,10 @@ shop_services! {
     AdminTokens => admin_tokens,
     /// What the admin API does with customers (`back_office`).
     BackOffice => back_office,
+    /// Customers' metafield values: batched reads, atomic sets, deletes (`metafields`).
+    Metafields => metafields,
+    /// The shop's metafield definitions (`metafield_definitions`).
+    MetafieldDefinitions => metafield_definitions,
 }
 
 impl ShopAccounts {

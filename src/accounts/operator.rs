@@ -60,6 +60,8 @@ pub struct CustomerExport {
     pub active_sessions: usize,
     pub sessions: Vec<serde_json::Value>,
     pub orders: Vec<serde_json::Value>,
+    /// Every metafield value (whatever its definition's access): it is the customer's data.
+    pub metafields: Vec<serde_json::Value>,
     pub pending_mail: Vec<OutboxEntry>,
 }
 
@@ -172,6 +174,25 @@ impl CustomerAdmin<'_> {
                 .into_iter()
                 .filter_map(|(_, document)| serde_json::from_str(document.as_deref()?).ok())
                 .collect();
+        let metafields = self
+            .metafields()
+            .of_customers(&[customer.id], crate::store::metafields::Visibility::All)
+            .await?
+            .remove(&customer.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| {
+                serde_json::json!({
+                    "id": gid("Metafield", m.id),
+                    "namespace": m.namespace,
+                    "key": m.key,
+                    "type": m.ty,
+                    "value": m.value,
+                    "created_at": m.created_at,
+                    "updated_at": m.updated_at,
+                })
+            })
+            .collect();
         let email_key = crate::domain::email::normalize(&customer.email);
         let pending = outbox::list(
             inner.db.reader(),
@@ -211,6 +232,7 @@ impl CustomerAdmin<'_> {
                 })
                 .collect(),
             orders,
+            metafields,
             pending_mail: pending,
         }))
     }

@@ -10,6 +10,8 @@ pub mod customer_search;
 pub mod email;
 pub mod ids;
 pub mod mailing_address;
+pub mod metafield;
+pub mod metafield_value;
 pub mod multipass;
 pub mod names;
 pub mod order;

@@ -12,6 +12,7 @@ use axum::response::Response;
 use super::graphql_pipeline::GraphqlApi;
 use crate::accounts::{AccountError, Accounts, AdminAccess};
 use crate::graphql::AddressLoader;
+use crate::graphql::admin::AdminMetafieldLoader;
 use crate::graphql::admin::{AdminRequest, AdminSchema, SearchWarnings};
 
 const TOKEN_HEADER: &str = "x-shopify-access-token";
@@ -52,15 +53,14 @@ impl GraphqlApi for AdminApi {
     ) -> async_graphql::Request {
         // Per request, like the storefront's: the addresses of every customer a request reads,
         // in one query, in the token's shop.
-        let loader = access.as_ref().map(|access| {
-            DataLoader::new(
-                AddressLoader(self.accounts.in_shop(access.shop.clone())),
-                tokio::spawn,
-            )
-        });
+        let shop = access
+            .as_ref()
+            .map(|access| self.accounts.in_shop(access.shop.clone()));
         let request = request.data(AdminRequest { access, request_id });
-        match loader {
-            Some(loader) => request.data(loader),
+        match shop {
+            Some(shop) => request
+                .data(DataLoader::new(AddressLoader(shop.clone()), tokio::spawn))
+                .data(DataLoader::new(AdminMetafieldLoader(shop), tokio::spawn)),
             None => request,
         }
     }

@@ -14,7 +14,7 @@ use crate::accounts::{AccountError, Accounts, StorefrontAccess};
 use crate::domain::shop::Shop;
 use crate::domain::storefront_token::TokenKind;
 use crate::graphql::{
-    AddressLoader, CustomerLoader, RequestContext, StorefrontSchema, buyer_token,
+    AddressLoader, CustomerLoader, MetafieldLoader, RequestContext, StorefrontSchema, buyer_token,
 };
 
 const PUBLIC_TOKEN_HEADER: &str = "x-shopify-storefront-access-token";
@@ -85,6 +85,7 @@ impl GraphqlApi for StorefrontApi {
             // statements).
             request = request
                 .data(DataLoader::new(AddressLoader(shop.clone()), tokio::spawn))
+                .data(DataLoader::new(MetafieldLoader(shop.clone()), tokio::spawn))
                 .data(DataLoader::new(CustomerLoader(shop), tokio::spawn));
         }
         request

@@ -17,6 +17,7 @@ mod entities;
 mod error;
 pub mod guards;
 mod id_nodes;
+pub mod metafields;
 pub mod orders;
 pub mod outbox;
 pub mod seed;

@@ -187,6 +187,53 @@ impl Customer {
         self.0.state.into()
     }
 
+    /// A [custom field](https://shopify.dev/docs/apps/build/custom-data), including its `namespace` and `key`, that's associated with a Shopify resource for the purposes of adding and storing additional information.
+    async fn metafield(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The key for the metafield.")] key: String,
+        #[graphql(
+            desc = "The container the metafield belongs to. If omitted, the app-reserved namespace will be used."
+        )]
+        namespace: Option<String>,
+    ) -> Result<Option<super::metafield::Metafield>> {
+        super::metafield::one(ctx, self.0.id, namespace, key).await
+    }
+
+    /// A list of [custom fields](https://shopify.dev/docs/apps/build/custom-data) that a merchant associates with a Shopify resource.
+    #[allow(clippy::too_many_arguments)]
+    async fn metafields(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The metafield namespace to filter by. If omitted, all metafields are returned."
+        )]
+        namespace: Option<String>,
+        #[graphql(
+            desc = "List of keys of metafields in the format `namespace.key`, will be returned in the same format."
+        )]
+        keys: Option<Vec<String>>,
+        #[graphql(desc = "The elements that come after the specified cursor.")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "The elements that come before the specified cursor.")] before: Option<
+            String,
+        >,
+        #[graphql(desc = "The first `n` elements from the paginated list.")] first: Option<i32>,
+        #[graphql(desc = "The last `n` elements from the paginated list.")] last: Option<i32>,
+        #[graphql(desc = "Reverse the order of the underlying list.", default = false)]
+        reverse: bool,
+    ) -> Result<super::metafield::MetafieldConnection> {
+        let request = crate::domain::pagination::PageRequest {
+            first,
+            after,
+            last,
+            before,
+            reverse,
+        };
+        super::metafield::page(ctx, self.0.id, namespace, keys, request).await
+    }
+
     /// A comma separated list of tags that have been added to the customer.
     async fn tags(&self) -> &[String] {
         &self.0.tags

@@ -7,6 +7,7 @@ use async_graphql::{
 
 use super::context::shop_for;
 use super::customer::{Customer, CustomerEmailMarketingState, internal_error};
+use super::metafield::MetafieldInput;
 use super::user_errors::{UserError, UserErrorCode, customer_id, expected, not_found, outcome};
 use crate::accounts::{AccountError, CustomerChanges, SetIdentifier};
 use crate::domain::admin_token::Scope;
@@ -40,6 +41,8 @@ pub struct CustomerInput {
     pub verified_email: Option<bool>,
     /// A list of tags to associate with the customer. Can be an array or a comma-separated list. Example values: `["tag1", "tag2", "tag3"]`, `"tag1, tag2, tag3"`. Updating `tags` overwrites any existing tags that were previously added to the customer. To add new tags without overwriting existing tags, use the `tagsAdd` mutation.
     pub tags: Option<Vec<String>>,
+    /// The metafields to associate with the customer, set with the change (all or none).
+    pub metafields: Option<Vec<MetafieldInput>>,
 }
 
 fn optional(value: MaybeUndefined<String>) -> Option<Option<String>> {
@@ -63,6 +66,12 @@ impl From<CustomerInput> for CustomerChanges {
                 .email_marketing_consent
                 .map(|consent| consent.marketing_state == CustomerEmailMarketingState::Subscribed),
             verified_email: input.verified_email,
+            metafields: input
+                .metafields
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| m.item(0))
+                .collect(),
         }
     }
 }
@@ -95,6 +104,7 @@ impl From<CustomerSetInput> for CustomerChanges {
             tags: input.tags,
             accepts_marketing: None,
             verified_email: None,
+            metafields: Vec::new(),
         }
     }
 }

@@ -8,6 +8,8 @@ mod context;
 mod customer;
 mod customer_mutations;
 mod lifecycle_mutations;
+mod metafield;
+mod metafield_definitions;
 mod mutation;
 mod query;
 mod user_errors;
@@ -15,6 +17,7 @@ mod user_errors;
 use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 
 pub use context::{AdminRequest, SearchWarnings};
+pub use metafield::AdminMetafieldLoader;
 pub use mutation::Mutation;
 pub use query::QueryRoot;
 
@@ -24,7 +27,7 @@ use crate::accounts::Accounts;
 pub type AdminSchema = Schema<QueryRoot, Mutation, EmptySubscription>;
 
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, Mutation, EmptySubscription> {
-    Schema::build(QueryRoot, Mutation::default(), EmptySubscription)
+    Schema::build(QueryRoot::default(), Mutation::default(), EmptySubscription)
 }
 
 /// The schema with what its resolvers need, and the guards run before it.

@@ -5,6 +5,14 @@ use async_graphql::MergedObject;
 use super::address_mutations::AddressMutation;
 use super::customer_mutations::CustomerMutation;
 use super::lifecycle_mutations::LifecycleMutation;
+use super::metafield::MetafieldMutation;
+use super::metafield_definitions::DefinitionMutation;
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(CustomerMutation, AddressMutation, LifecycleMutation);
+pub struct Mutation(
+    CustomerMutation,
+    AddressMutation,
+    LifecycleMutation,
+    MetafieldMutation,
+    DefinitionMutation,
+);

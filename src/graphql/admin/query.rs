@@ -27,7 +27,13 @@ pub struct CustomerIdentifierInput {
     pub phone_number: Option<String>,
 }
 
-pub struct QueryRoot;
+#[derive(Default)]
+pub struct CustomerQuery;
+
+/// The schema's entry-point for queries. This acts as the public, top-level API from which all queries must start.
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "QueryRoot")]
+pub struct QueryRoot(CustomerQuery, super::metafield_definitions::DefinitionQuery);
 
 /// A list error as GraphQL: the caller's mistakes with their words, ours generically.
 fn list_error(ctx: &Context<'_>, err: CustomerListError) -> async_graphql::Error {
@@ -39,7 +45,7 @@ fn list_error(ctx: &Context<'_>, err: CustomerListError) -> async_graphql::Error
 }
 
 #[Object]
-impl QueryRoot {
+impl CustomerQuery {
     /// Returns a Customer resource by ID.
     async fn customer(
         &self,

@@ -8,6 +8,7 @@ use super::address::{
     AddressLoader, MailingAddress, MailingAddressConnection, MailingAddressEdge, PageInfo,
 };
 use super::customer_orders::{self, OrderSortKeys};
+use super::metafield::{self, HasMetafieldsIdentifier, Metafield};
 use super::order::OrderConnection;
 use super::scalars::{DateTime, UnsignedInt64};
 use crate::accounts::IssuedToken;
@@ -140,6 +141,31 @@ impl Customer {
     /// The customer’s last name.
     async fn last_name(&self) -> Option<&str> {
         self.0.last_name.as_deref()
+    }
+
+    /// A [custom field](https://shopify.dev/docs/apps/build/custom-data), including its `namespace` and `key`, that's associated with a Shopify resource for the purposes of adding and storing additional information.
+    pub async fn metafield(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The identifier for the metafield.")] key: String,
+        #[graphql(
+            desc = "The container the metafield belongs to. If omitted, the app-reserved namespace will be used."
+        )]
+        namespace: Option<String>,
+    ) -> Result<Option<Metafield>> {
+        metafield::metafield(ctx, self.0.id, namespace, key).await
+    }
+
+    /// A list of [custom fields](/docs/apps/build/custom-data) that a merchant associates with a Shopify resource.
+    pub async fn metafields(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The list of metafields to retrieve by namespace and key. The input must not contain more than `250` values."
+        )]
+        identifiers: Vec<HasMetafieldsIdentifier>,
+    ) -> Result<Vec<Option<Metafield>>> {
+        metafield::metafields(ctx, self.0.id, identifiers).await
     }
 
     /// The number of orders that the customer has made at the store in their lifetime.

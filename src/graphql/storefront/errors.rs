@@ -95,6 +95,7 @@ pub struct UserError {
 )]
 pub enum DisplayableError {
     CustomerUserError(CustomerUserError),
+    MetafieldsSetUserError(super::metafield_mutations::MetafieldsSetUserError),
     UserError(UserError),
 }
 

@@ -13,6 +13,8 @@ mod customer_orders;
 mod errors;
 mod in_context;
 mod lifecycle_mutations;
+mod metafield;
+mod metafield_mutations;
 mod mutation;
 mod node;
 mod order;
@@ -27,6 +29,7 @@ use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 pub use address::{AddressLoader, CustomerLoader};
 pub use context::RequestContext;
 pub use in_context::buyer_token;
+pub use metafield::MetafieldLoader;
 pub use mutation::Mutation;
 pub use query::QueryRoot;
 
@@ -41,6 +44,7 @@ pub const API_VERSION: &str = "2026-04";
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, Mutation, EmptySubscription> {
     Schema::build(QueryRoot, Mutation::default(), EmptySubscription)
         .register_output_type::<errors::DisplayableError>()
+        .register_output_type::<metafield::HasMetafields>()
         .directive(in_context::InContext)
         .directive(access_restricted::AccessRestricted)
 }

@@ -7,6 +7,7 @@ use super::access::{self, Scope};
 use super::address_mutations::AddressMutation;
 use super::errors::{UserError, UserErrors};
 use super::lifecycle_mutations::LifecycleMutation;
+use super::metafield_mutations::MetafieldMutation;
 use super::payloads::{
     CustomerAccessTokenCreateInput, CustomerAccessTokenCreatePayload,
     CustomerAccessTokenDeletePayload, CustomerAccessTokenRenewPayload,
@@ -23,6 +24,7 @@ pub struct Mutation(
     ProfileMutation,
     AddressMutation,
     LifecycleMutation,
+    MetafieldMutation,
 );
 use crate::domain::ids::gid;
 use crate::domain::problem::ErrorCode;

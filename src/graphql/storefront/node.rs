@@ -5,6 +5,10 @@
 //!   (`gid://shopify/Order/<n>?key=<32 hex>`, the order-status link), or to its owner named by
 //!   `@inContext(buyer:)`.
 //!
+//! - a customer's `Metafield` whose definition says `PUBLIC_READ`, only to its owner named by
+//!   `@inContext(buyer:)` (a customer is not a node on the storefront; its values are not
+//!   either, to anyone else).
+//!
 //! Anyone else gets `null`, which reveals nothing about whether the address or order exists.
 
 use async_graphql::{Context, ID, Interface, Result};
@@ -12,7 +16,9 @@ use async_graphql::{Context, ID, Interface, Result};
 use super::access::{self, Scope};
 use super::address::MailingAddress;
 use super::context::RequestContext;
+use super::metafield::Metafield;
 use super::order::Order;
+use crate::store::metafields::Visibility;
 
 /// Enables global object identification following the Relay specification. Any type implementing this interface has a globally-unique `id` field and can be fetched directly using the node or nodes queries.
 // An address is held by value and an order by `Arc`: the size difference is one short-lived
@@ -22,6 +28,7 @@ use super::order::Order;
 #[graphql(field(name = "id", ty = "ID", desc = "A globally-unique ID."))]
 pub enum Node {
     MailingAddress(MailingAddress),
+    Metafield(Metafield),
     Order(Order),
 }
 
@@ -58,6 +65,27 @@ pub async fn resolve(ctx: &Context<'_>, field: &str, id: &str) -> Result<Option<
             .await
             .map_err(|e| access::internal(ctx, e))?;
         return Ok(found.map(|order| Node::Order(Order(order))));
+    }
+    if let Some(number) = id.strip_prefix("gid://shopify/Metafield/") {
+        let (Some(token), Ok(number)) = (buyer, number.parse::<i64>()) else {
+            return Ok(None);
+        };
+        let Some(owner) = accounts
+            .sessions()
+            .customer_by_token(&token)
+            .await
+            .map_err(|e| access::internal(ctx, e))?
+        else {
+            return Ok(None);
+        };
+        let found = accounts
+            .metafields()
+            .by_id(number, Visibility::Storefront)
+            .await
+            .map_err(|e| access::internal(ctx, e))?;
+        return Ok(found
+            .filter(|m| m.customer_id == owner.id)
+            .map(|m| Node::Metafield(Metafield(m))));
     }
     // An order's address (`model_name=Address`) is read through its order, never as a node.
     if id.contains("model_name=Address") && !id.contains("model_name=CustomerAddress") {

@@ -13,6 +13,7 @@ use super::money::MoneyV2;
 use super::{PageArgs, int, page_of_positions, truncation};
 use crate::domain::order::{self as domain, StoredOrder};
 use crate::graphql::storefront::address::{MailingAddress, OrderAddressRole, PageInfo};
+use crate::graphql::storefront::metafield::{HasMetafieldsIdentifier, Metafield, none_for};
 use crate::graphql::storefront::scalars::{DateTime, UnsignedInt64, Url};
 
 /// A stored order, as the Storefront API shows it.
@@ -228,6 +229,31 @@ impl Order {
             },
         )?;
         Ok(OrderLineItemConnection::new(&self.0, edges, page_info))
+    }
+
+    /// A [custom field](https://shopify.dev/docs/apps/build/custom-data), including its `namespace` and `key`, that's associated with a Shopify resource for the purposes of adding and storing additional information.
+    pub async fn metafield(
+        &self,
+        #[graphql(desc = "The identifier for the metafield.")] key: String,
+        #[graphql(
+            desc = "The container the metafield belongs to. If omitted, the app-reserved namespace will be used."
+        )]
+        namespace: Option<String>,
+    ) -> Option<Metafield> {
+        // Order metafields are not kept yet (definitions are for customers only): none to show.
+        let _ = (key, namespace);
+        None
+    }
+
+    /// A list of [custom fields](/docs/apps/build/custom-data) that a merchant associates with a Shopify resource.
+    pub async fn metafields(
+        &self,
+        #[graphql(
+            desc = "The list of metafields to retrieve by namespace and key. The input must not contain more than `250` values."
+        )]
+        identifiers: Vec<HasMetafieldsIdentifier>,
+    ) -> Result<Vec<Option<Metafield>>> {
+        none_for(&identifiers)
     }
 
     /// Unique identifier for the order that appears on the order. For example, _#1000_ or _Store1001.
