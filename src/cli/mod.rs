@@ -3,6 +3,7 @@
 mod customers;
 mod doctor;
 mod mail;
+mod metafields;
 mod orders;
 mod serve;
 mod shops;
@@ -78,6 +79,14 @@ pub enum Command {
         shop: Option<String>,
         #[command(subcommand)]
         command: orders::OrdersCommand,
+    },
+    /// Manage the shop's customer metafield definitions.
+    Metafields {
+        /// The shop (its handle); the default shop when left out.
+        #[arg(long, global = true)]
+        shop: Option<String>,
+        #[command(subcommand)]
+        command: metafields::MetafieldsCommand,
     },
     /// Look at and retry the mail outbox.
     Mail {
@@ -155,6 +164,7 @@ async fn dispatch(command: Option<Command>, config: Config) -> anyhow::Result<()
         Command::Customers { shop, command } => customers::run(config, shop, command).await,
         Command::Orders { shop, command } => orders::run(config, shop, command).await,
         Command::Mail { shop, command } => mail::run(config, shop, command).await,
+        Command::Metafields { shop, command } => metafields::run(config, shop, command).await,
         Command::Doctor => doctor::run(config).await,
     }
 }

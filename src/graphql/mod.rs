@@ -24,8 +24,8 @@ pub use errors::TopLevelCode;
 pub use limits::root_field_count;
 pub use null_fields::restore_errored_fields;
 pub use storefront::{
-    API_VERSION, AddressLoader, CustomerLoader, MetafieldLoader, RequestContext, StorefrontSchema,
-    build_schema, buyer_token, sdl,
+    API_VERSION, AddressLoader, CustomerLoader, MetafieldLoader, RequestContext, RequestCustomers,
+    StorefrontSchema, build_schema, buyer_token, sdl,
 };
 
 /// How much one request may ask for, and how much a schema tells strangers.

@@ -14,7 +14,8 @@ use crate::accounts::{AccountError, Accounts, StorefrontAccess};
 use crate::domain::shop::Shop;
 use crate::domain::storefront_token::TokenKind;
 use crate::graphql::{
-    AddressLoader, CustomerLoader, MetafieldLoader, RequestContext, StorefrontSchema, buyer_token,
+    AddressLoader, CustomerLoader, MetafieldLoader, RequestContext, RequestCustomers,
+    StorefrontSchema, buyer_token,
 };
 
 const PUBLIC_TOKEN_HEADER: &str = "x-shopify-storefront-access-token";
@@ -78,6 +79,7 @@ impl GraphqlApi for StorefrontApi {
             client_ip,
         });
         if let Some(shop) = shop {
+            let customers = Arc::new(RequestCustomers::default());
             // Per request, without a cache: batches the customer and address reads of one
             // request, and a mutation never sees data read before it. The default 1 ms wait
             // stays: with none, the fetch can run on another worker before every sibling load is
@@ -85,8 +87,14 @@ impl GraphqlApi for StorefrontApi {
             // statements).
             request = request
                 .data(DataLoader::new(AddressLoader(shop.clone()), tokio::spawn))
-                .data(DataLoader::new(MetafieldLoader(shop.clone()), tokio::spawn))
-                .data(DataLoader::new(CustomerLoader(shop), tokio::spawn));
+                .data(DataLoader::new(
+                    MetafieldLoader::new(shop.clone(), Arc::clone(&customers)),
+                    tokio::spawn,
+                ))
+                .data(DataLoader::new(
+                    CustomerLoader(shop, customers),
+                    tokio::spawn,
+                ));
         }
         request
     }

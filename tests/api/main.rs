@@ -22,6 +22,7 @@ mod ids;
 mod lifecycle;
 mod limits;
 mod login_throttle;
+mod metafields;
 mod multipass;
 mod multipass_interop;
 mod nesting;

@@ -503,7 +503,7 @@ impl MetafieldMutation {
                     .into_iter()
                     .zip(deleted)
                     .map(|(m, gone)| {
-                        gone.then(|| MetafieldIdentifier {
+                        gone.then_some(MetafieldIdentifier {
                             owner_id: m.owner_id,
                             namespace: m.namespace,
                             key: m.key,

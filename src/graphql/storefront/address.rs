@@ -249,19 +249,26 @@ impl PageInfo {
     }
 }
 
-/// Loads the customers behind all the access tokens a request reads, in one query.
-pub struct CustomerLoader(pub ShopAccounts);
+/// Loads the customers behind all the access tokens a request reads, in one query, and notes
+/// them for the request's other loaders (`RequestCustomers`).
+pub struct CustomerLoader(
+    pub ShopAccounts,
+    pub Arc<super::metafield::RequestCustomers>,
+);
 
 impl Loader<String> for CustomerLoader {
     type Value = CustomerRecord;
     type Error = Arc<AccountError>;
 
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        self.0
+        let found = self
+            .0
             .sessions()
             .customers_by_tokens(keys)
             .await
-            .map_err(Arc::new)
+            .map_err(Arc::new)?;
+        self.1.note(found.values().map(|customer| customer.id));
+        Ok(found)
     }
 }
 

@@ -93,6 +93,8 @@ pub struct UserError {
     ),
     field(name = "message", ty = "&String", desc = "The error message.")
 )]
+// Shopify's type names, which all end the same way.
+#[allow(clippy::enum_variant_names)]
 pub enum DisplayableError {
     CustomerUserError(CustomerUserError),
     MetafieldsSetUserError(super::metafield_mutations::MetafieldsSetUserError),

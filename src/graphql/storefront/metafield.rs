@@ -6,7 +6,7 @@
 //! never reaches a resolver.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ID, InputObject, Interface, Object, Result};
@@ -116,20 +116,82 @@ pub enum HasMetafields {
     Order(Order),
 }
 
+/// The customers a request has read by access token so far: what the metafield loader reads
+/// for at once.
+#[derive(Default)]
+pub struct RequestCustomers(Mutex<Vec<i64>>);
+
+impl RequestCustomers {
+    pub fn note(&self, ids: impl Iterator<Item = i64>) {
+        if let Ok(mut known) = self.0.lock() {
+            known.extend(ids);
+        }
+    }
+
+    fn known(&self) -> Vec<i64> {
+        self.0.lock().map(|known| known.clone()).unwrap_or_default()
+    }
+}
+
 /// Reads the metafields of the customers of a request that the storefront may see, by
-/// customer, with one statement per batch.
-pub struct MetafieldLoader(pub ShopAccounts);
+/// customer. A batch reads for every customer the request has read so far, not only the ones
+/// it was asked for, and keeps the answers for the rest of the request: the `metafields` fields
+/// of a hundred aliased customers do not all ask within one batch window (the runtime makes a
+/// busy request yield), and one statement still serves them all. `customerMetafieldsSet`
+/// forgets the kept answers (`forget`), so a payload after a write reads the write.
+pub struct MetafieldLoader {
+    shop: ShopAccounts,
+    customers: Arc<RequestCustomers>,
+    /// Held across a read, so that a batch that fires while another reads waits for it and
+    /// then finds its customers kept.
+    kept: tokio::sync::Mutex<HashMap<i64, Vec<MetafieldRecord>>>,
+}
+
+impl MetafieldLoader {
+    pub fn new(shop: ShopAccounts, customers: Arc<RequestCustomers>) -> Self {
+        Self {
+            shop,
+            customers,
+            kept: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Drops the kept answers (after a write of metafields).
+    pub async fn forget(&self) {
+        self.kept.lock().await.clear();
+    }
+}
 
 impl Loader<i64> for MetafieldLoader {
     type Value = Vec<MetafieldRecord>;
     type Error = Arc<AccountError>;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        self.0
+        let mut kept = self.kept.lock().await;
+        let from_kept: Option<HashMap<i64, Vec<MetafieldRecord>>> = keys
+            .iter()
+            .map(|id| kept.get(id).map(|values| (*id, values.clone())))
+            .collect();
+        if let Some(found) = from_kept {
+            return Ok(found);
+        }
+        let mut ids = self.customers.known();
+        ids.extend_from_slice(keys);
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found = self
+            .shop
             .metafields()
-            .of_customers(keys, Visibility::Storefront)
+            .of_customers(&ids, Visibility::Storefront)
             .await
-            .map_err(Arc::new)
+            .map_err(Arc::new)?;
+        for id in &ids {
+            kept.insert(*id, found.get(id).cloned().unwrap_or_default());
+        }
+        Ok(keys
+            .iter()
+            .filter_map(|id| found.remove(id).map(|values| (*id, values)))
+            .collect())
     }
 }
 

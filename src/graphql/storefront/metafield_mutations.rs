@@ -8,10 +8,11 @@ use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, Result, 
 
 use super::access::{self, Scope};
 use super::customer::Customer;
-use super::metafield::Metafield;
+use super::metafield::{Metafield, MetafieldLoader};
 use crate::accounts::{
     AccountError, CompareDigest, MetafieldsError, SetErrorCode, SetItem, SetProblem,
 };
+use async_graphql::dataloader::DataLoader;
 
 /// The input fields for a customer's metafield value to set.
 #[derive(InputObject)]
@@ -163,11 +164,17 @@ impl MetafieldMutation {
             .set_own(&customer_access_token, items)
             .await
         {
-            Ok((customer, written)) => Ok(Some(CustomerMetafieldsSetPayload {
-                customer: Some(Customer(customer)),
-                metafields: Some(written.into_iter().map(Metafield).collect()),
-                user_errors: Vec::new(),
-            })),
+            Ok((customer, written)) => {
+                // The payload's customer (and later fields) read the values as written.
+                if let Ok(loader) = ctx.data::<DataLoader<MetafieldLoader>>() {
+                    loader.loader().forget().await;
+                }
+                Ok(Some(CustomerMetafieldsSetPayload {
+                    customer: Some(Customer(customer)),
+                    metafields: Some(written.into_iter().map(Metafield).collect()),
+                    user_errors: Vec::new(),
+                }))
+            }
             Err(MetafieldsError::Rejected(problems)) => Ok(Some(CustomerMetafieldsSetPayload {
                 customer: None,
                 metafields: None,

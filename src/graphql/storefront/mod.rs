@@ -29,7 +29,7 @@ use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 pub use address::{AddressLoader, CustomerLoader};
 pub use context::RequestContext;
 pub use in_context::buyer_token;
-pub use metafield::MetafieldLoader;
+pub use metafield::{MetafieldLoader, RequestCustomers};
 pub use mutation::Mutation;
 pub use query::QueryRoot;
 
