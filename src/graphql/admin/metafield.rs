@@ -32,9 +32,9 @@ pub enum MetafieldOwnerType {
     Customer,
 }
 
-/// Metafields enable you to attach additional information to a Shopify resource, such as a Product or a Collection.
 pub struct Metafield(pub MetafieldRecord);
 
+/// Metafields enable you to attach additional information to a Shopify resource, such as a Product or a Collection.
 #[Object]
 impl Metafield {
     /// A globally-unique ID.

@@ -122,9 +122,9 @@ pub struct MetafieldDefinitionValidation {
     pub value: Option<String>,
 }
 
-/// Metafield definitions enable you to define additional validation constraints for metafields, and enable the merchant to edit metafield values in context.
 pub struct MetafieldDefinition(pub DefinitionRecord);
 
+/// Metafield definitions enable you to define additional validation constraints for metafields, and enable the merchant to edit metafield values in context.
 #[Object]
 impl MetafieldDefinition {
     /// A globally-unique ID.

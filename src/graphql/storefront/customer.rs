@@ -143,7 +143,7 @@ impl Customer {
         self.0.last_name.as_deref()
     }
 
-    /// A [custom field](https://shopify.dev/docs/apps/build/custom-data), including its `namespace` and `key`, that's associated with a Shopify resource for the purposes of adding and storing additional information.
+    /// A custom field, including its `namespace` and `key`, that's associated with a Shopify resource for the purposes of adding and storing additional information.
     pub async fn metafield(
         &self,
         ctx: &Context<'_>,
@@ -156,7 +156,7 @@ impl Customer {
         metafield::metafield(ctx, self.0.id, namespace, key).await
     }
 
-    /// A list of [custom fields](/docs/apps/build/custom-data) that a merchant associates with a Shopify resource.
+    /// A list of custom fields that a merchant associates with a Shopify resource.
     pub async fn metafields(
         &self,
         ctx: &Context<'_>,

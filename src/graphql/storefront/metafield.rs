@@ -20,9 +20,9 @@ use crate::domain::ids::gid;
 use crate::domain::metafield::{MAX_IDENTIFIERS, MetafieldRecord, RESERVED_NAMESPACE};
 use crate::store::metafields::Visibility;
 
-/// Custom metadata attached to a Shopify resource such as a Product, Collection, or Customer. Each metafield is identified by a namespace and key, and stores a value with an associated type.
 pub struct Metafield(pub MetafieldRecord);
 
+/// Custom metadata attached to a Shopify resource such as a Product, Collection, or Customer. Each metafield is identified by a namespace and key, and stores a value with an associated type.
 #[Object]
 impl Metafield {
     /// The date and time when the storefront metafield was created.
@@ -103,7 +103,7 @@ pub struct HasMetafieldsIdentifier {
     field(
         name = "metafields",
         ty = "Vec<Option<Metafield>>",
-        desc = "A list of [custom fields](/docs/apps/build/custom-data) that a merchant associates with a Shopify resource.",
+        desc = "A list of custom fields that a merchant associates with a Shopify resource.",
         arg(
             name = "identifiers",
             ty = "Vec<HasMetafieldsIdentifier>",

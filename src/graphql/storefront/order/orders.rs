@@ -231,7 +231,7 @@ impl Order {
         Ok(OrderLineItemConnection::new(&self.0, edges, page_info))
     }
 
-    /// A [custom field](https://shopify.dev/docs/apps/build/custom-data), including its `namespace` and `key`, that's associated with a Shopify resource for the purposes of adding and storing additional information.
+    /// A custom field, including its `namespace` and `key`, that's associated with a Shopify resource for the purposes of adding and storing additional information.
     pub async fn metafield(
         &self,
         #[graphql(desc = "The identifier for the metafield.")] key: String,
@@ -245,7 +245,7 @@ impl Order {
         None
     }
 
-    /// A list of [custom fields](/docs/apps/build/custom-data) that a merchant associates with a Shopify resource.
+    /// A list of custom fields that a merchant associates with a Shopify resource.
     pub async fn metafields(
         &self,
         #[graphql(
