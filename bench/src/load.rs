@@ -109,6 +109,8 @@ pub enum Kind {
     AdminTag,
     /// With `created_at:>=` (the last thousand customers).
     AdminCreated,
+    /// `read` with ten of the customer's metafields by identifier (`metafields(identifiers:)`).
+    Metafields,
 }
 
 pub struct Outcome {
@@ -133,6 +135,15 @@ impl Outcome {
 }
 
 const READ: &str = "query Account($token: String!) { customer(customerAccessToken: $token) { id email firstName lastName displayName defaultAddress { id address1 city province country zip formatted } addresses(first: 10) { nodes { id address1 address2 city province provinceCode country countryCodeV2 zip phone } } } }";
+/// Metafields per seeded customer, all `PUBLIC_READ` (`bench.field0` ..).
+pub const METAFIELDS: usize = 10;
+const READ_METAFIELDS: &str = "query Account($token: String!, $ids: [HasMetafieldsIdentifier!]!) { customer(customerAccessToken: $token) { id email firstName lastName displayName defaultAddress { id address1 city province country zip formatted } addresses(first: 10) { nodes { id address1 address2 city province provinceCode country countryCodeV2 zip phone } } metafields(identifiers: $ids) { key value type } } }";
+fn metafield_identifiers() -> serde_json::Value {
+    (0..METAFIELDS)
+        .map(|i| json!({ "namespace": "bench", "key": format!("field{i}") }))
+        .collect()
+}
+
 fn read_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| hex::encode(sha2::Sha256::digest(READ.as_bytes())))
@@ -291,6 +302,7 @@ impl Worker {
                 .await;
             }
             Kind::Read => self.read().await,
+            Kind::Metafields => self.metafields().await,
             Kind::ReadPersisted => self.read_persisted().await,
             Kind::Account => self.account().await,
             Kind::Login => self.login().await,
@@ -315,6 +327,22 @@ impl Worker {
     fn token(&self) -> String {
         let tokens = &self.fixture.tokens;
         tokens[rand::thread_rng().gen_range(0..tokens.len())].clone()
+    }
+
+    /// `read`'s document with ten metafields, each of which must come back.
+    async fn metafields(&mut self) {
+        let token = self.token();
+        self.send(
+            json!({ "query": READ_METAFIELDS, "variables": { "token": token, "ids": metafield_identifiers() } }),
+            |v| {
+                v["data"]["customer"]["metafields"]
+                    .as_array()
+                    .is_some_and(|values| {
+                        values.len() == METAFIELDS && values.iter().all(|m| m["value"].is_string())
+                    })
+            },
+        )
+        .await;
     }
 
     async fn read(&mut self) {

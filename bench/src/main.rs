@@ -197,6 +197,7 @@ async fn main() -> anyhow::Result<()> {
         .context("opening the database")?;
     let accounts = storefront::accounts(&config, db.clone())?;
     let shop = storefront::default_shop(&config, &accounts).await?;
+    let shop_for_metafields = shop.clone();
     let in_shop = accounts.in_shop(shop);
     let storefront_token = in_shop
         .storefront_tokens()
@@ -259,6 +260,16 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "seeded {written} orders ({order_customers} customers x {}, {} line items each) in {order_seconds:.1} s",
             args.orders_per_customer, args.line_items
+        );
+    }
+    if args.scenarios.iter().any(|s| s == "metafields") {
+        let started = Instant::now();
+        seed_metafields(&accounts.in_shop(shop_for_metafields.clone()), &tokens).await?;
+        println!(
+            "seeded {} metafields on each of {} customers in {:.1} s",
+            load::METAFIELDS,
+            tokens.len(),
+            started.elapsed().as_secs_f64()
         );
     }
     drop(accounts);
@@ -365,13 +376,14 @@ async fn main() -> anyhow::Result<()> {
                 .await
             }
             "argon2" | "stack" | "read" | "read-apq" | "account" | "login" | "write" | "signup"
-            | "mixed" => {
+            | "mixed" | "metafields" => {
                 if name == "argon2" {
                     continue;
                 }
                 let kind = match name.as_str() {
                     "stack" => Kind::Stack,
                     "read" => Kind::Read,
+                    "metafields" => Kind::Metafields,
                     "read-apq" => Kind::ReadPersisted,
                     "account" => Kind::Account,
                     "login" => Kind::Login,
@@ -568,4 +580,50 @@ fn truncate(text: &str, max: usize) -> &str {
         Some((at, _)) => &text[..at],
         None => text,
     }
+}
+
+/// `PUBLIC_READ` definitions `bench.field0..` and a value of each for every customer with a
+/// token, through the use cases the admin API calls.
+async fn seed_metafields(
+    shop: &storefront::accounts::ShopAccounts,
+    tokens: &[String],
+) -> anyhow::Result<()> {
+    use storefront::accounts::{Actor, CompareDigest, DefinitionInput, SetItem, Writer};
+    use storefront::domain::metafield::StorefrontAccess;
+    for i in 0..load::METAFIELDS {
+        shop.metafield_definitions()
+            .create(DefinitionInput {
+                owner_type: "CUSTOMER".to_owned(),
+                namespace: Some("bench".to_owned()),
+                key: format!("field{i}"),
+                ty: Some("single_line_text_field".to_owned()),
+                name: Some(format!("Field {i}")),
+                storefront: Some(StorefrontAccess::PublicRead),
+                ..DefinitionInput::default()
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("defining bench.field{i}: {e}"))?;
+    }
+    for token in tokens {
+        let customer = shop
+            .sessions()
+            .customer_by_token(token)
+            .await?
+            .context("a seeded token's customer")?;
+        let items = (0..load::METAFIELDS)
+            .map(|i| SetItem {
+                customer_id: customer.id,
+                namespace: Some("bench".to_owned()),
+                key: format!("field{i}"),
+                ty: None,
+                value: format!("value {i} of customer {}", customer.id),
+                compare_digest: CompareDigest::Unchecked,
+            })
+            .collect();
+        shop.metafields()
+            .set(Writer::Admin(Actor { admin_token_id: 0 }), items)
+            .await
+            .map_err(|e| anyhow::anyhow!("setting metafields: {e}"))?;
+    }
+    Ok(())
 }
