@@ -192,17 +192,8 @@ impl Metafields<'_> {
         customer_ids: &[i64],
         visibility: Visibility,
     ) -> Result<HashMap<i64, Vec<MetafieldRecord>>, AccountError> {
-        let rows = store::read(
-            self.inner.db.reader(),
-            self.shop.id,
-            ValueQuery {
-                customer_ids,
-                pairs: None,
-                id: None,
-                visibility,
-            },
-        )
-        .await?;
+        let rows =
+            store::of_customers(&self.inner.db, self.shop.id, customer_ids, visibility).await?;
         let mut by_customer: HashMap<i64, Vec<MetafieldRecord>> = HashMap::new();
         for row in rows {
             by_customer.entry(row.customer_id).or_default().push(row);

@@ -1,17 +1,19 @@
-//! SQLite: the two statements of every customer read, run on the calling thread.
+//! SQLite: the statements of every customer read (the customer by token, the addresses, the
+//! metafields), run on the calling thread.
 //!
 //! sqlx runs each SQLite connection on a thread of its own and hands every statement and its rows
 //! across threads. `storefront-bench handoff` measured what that costs an indexed lookup on
 //! this machine: about 44 µs of CPU through sea-orm on sqlx's pool against 11 µs on the calling
-//! thread (bench/README.md). The customer-by-token and addresses-of-customers reads are the
-//! statements of every `customer` query, so they alone run here, with rusqlite on a few
+//! thread (bench/README.md). The customer-by-token, addresses-of-customers and
+//! metafields-of-customers reads are the statements of a `customer` query, so they alone run
+//! here, with rusqlite on a few
 //! read-only connections of their own; an indexed lookup takes microseconds, too little to matter
 //! to the runtime thread it runs on. Everything else, and every read on PostgreSQL, stays on
 //! sea-orm.
 //!
 //! Each function keeps the SQL and the mapping to the sea-orm model side by side (the struct
 //! literals are exhaustive: a new column does not compile until it is read here too), and does
-//! exactly what its sea-orm twin in `access_tokens` / `addresses` does; the API tests run every
+//! exactly what its sea-orm twin in `access_tokens` / `addresses` / `metafields` does; the API tests run every
 //! customer read through this path on SQLite and through sea-orm on PostgreSQL.
 
 use std::path::Path;
@@ -24,6 +26,8 @@ use sea_orm::DbErr;
 
 use super::entities::{customer, customer_address};
 use super::error::StoreError;
+use super::metafields::Visibility;
+use crate::domain::metafield::{MetafieldRecord, StorefrontAccess};
 
 pub struct DirectReads {
     connections: Vec<Mutex<rusqlite::Connection>>,
@@ -100,6 +104,31 @@ fn address(row: &rusqlite::Row<'_>) -> rusqlite::Result<customer_address::Model>
         longitude: row.get(16)?,
         created_at: row.get(17)?,
         updated_at: row.get(18)?,
+    })
+}
+
+/// [`super::metafields::read`]'s columns, definition's last.
+const METAFIELD_SELECT: &str = "SELECT m.id, m.customer_id, m.namespace, m.key, m.type, m.value, \
+     m.created_at, m.updated_at, d.id, d.description, d.storefront_access \
+     FROM customer_metafields m LEFT JOIN metafield_definitions d ON d.shop_id = m.shop_id \
+     AND d.owner_type = 'CUSTOMER' AND d.namespace = m.namespace AND d.key = m.key";
+
+fn metafield(row: &rusqlite::Row<'_>) -> rusqlite::Result<MetafieldRecord> {
+    Ok(MetafieldRecord {
+        id: row.get(0)?,
+        customer_id: row.get(1)?,
+        namespace: row.get(2)?,
+        key: row.get(3)?,
+        ty: row.get(4)?,
+        value: row.get(5)?,
+        created_at: row.get(6)?,
+        updated_at: row.get(7)?,
+        definition_id: row.get(8)?,
+        description: row.get(9)?,
+        storefront: row
+            .get::<_, Option<String>>(10)?
+            .as_deref()
+            .map_or(StorefrontAccess::None, StorefrontAccess::parse),
     })
 }
 
@@ -189,6 +218,32 @@ impl DirectReads {
             rows.collect()
         })
     }
+
+    /// [`super::metafields::read`] for a list of customers (every value, or the storefront's).
+    pub fn metafields(
+        &self,
+        shop_id: i64,
+        customer_ids: &[i64],
+        visibility: Visibility,
+    ) -> Result<Vec<MetafieldRecord>, StoreError> {
+        let filter = match visibility {
+            Visibility::All => "",
+            Visibility::Storefront => " AND d.storefront_access = 'PUBLIC_READ'",
+        };
+        let sql = format!(
+            "{METAFIELD_SELECT} WHERE m.shop_id = ? AND m.customer_id IN ({}){filter} \
+             ORDER BY m.customer_id, m.namespace, m.key",
+            placeholders(customer_ids.len())
+        );
+        let mut values = Vec::with_capacity(customer_ids.len() + 1);
+        values.push(Value::Integer(shop_id));
+        values.extend(customer_ids.iter().map(|id| Value::Integer(*id)));
+        self.with(|connection| {
+            let mut statement = connection.prepare_cached(&sql)?;
+            let rows = statement.query_map(rusqlite::params_from_iter(values), metafield)?;
+            rows.collect()
+        })
+    }
 }
 
 #[cfg(test)]
@@ -196,6 +251,7 @@ mod tests {
     use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
     use super::super::Database;
+    use super::super::metafields::Visibility;
     use super::super::entities::{customer, customer_access_token, customer_address};
     use crate::config::DatabaseConfig;
 
@@ -221,6 +277,18 @@ mod tests {
             'Canada', 'CA', 'K1A 0A1', '+15550000002', 45.5, -75.25, 21, 22),
             (701, 7, 70, 'G', 'M', NULL, '2 B St', NULL, 'Paris', NULL, NULL, 'France', 'FR',
             '75001', NULL, NULL, NULL, 23, 24);
+        INSERT INTO metafield_definitions (id, shop_id, owner_type, namespace, key, type, name,
+            description, validations, storefront_access, customer_account_access, created_at,
+            updated_at) VALUES
+            (90, 7, 'CUSTOMER', 'loyalty', 'tier', 'single_line_text_field', 'Tier', 'The tier',
+            '[]', 'PUBLIC_READ', 'READ', 1, 2),
+            (91, 7, 'CUSTOMER', 'loyalty', 'score', 'number_integer', 'Score', NULL, '[]',
+            'NONE', 'NONE', 1, 2);
+        INSERT INTO customer_metafields (id, shop_id, customer_id, namespace, key, type, value,
+            created_at, updated_at) VALUES
+            (95, 7, 70, 'loyalty', 'tier', 'single_line_text_field', 'gold', 31, 32),
+            (96, 7, 70, 'loyalty', 'score', 'number_integer', '7', 33, 34),
+            (97, 7, 70, 'notes', 'free', 'boolean', 'true', 35, 36);
     ";
 
     #[tokio::test]
@@ -281,5 +349,35 @@ mod tests {
         assert_eq!(addresses.len(), 2);
         assert_eq!(direct.addresses(7, &[70, 71]).expect("direct"), addresses);
         assert!(direct.addresses(1, &[70]).expect("direct").is_empty());
+
+        for visibility in [Visibility::All, Visibility::Storefront] {
+            let through_sea_orm = crate::store::metafields::read(
+                db.reader(),
+                7,
+                crate::store::metafields::ValueQuery {
+                    customer_ids: &[70, 71],
+                    pairs: None,
+                    id: None,
+                    visibility,
+                },
+            )
+            .await
+            .expect("sea-orm");
+            let expected = match visibility {
+                Visibility::All => 3,
+                Visibility::Storefront => 1,
+            };
+            assert_eq!(through_sea_orm.len(), expected, "{visibility:?}");
+            assert_eq!(
+                direct.metafields(7, &[70, 71], visibility).expect("direct"),
+                through_sea_orm
+            );
+            assert!(
+                direct
+                    .metafields(1, &[70], visibility)
+                    .expect("direct")
+                    .is_empty()
+            );
+        }
     }
 }

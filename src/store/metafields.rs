@@ -394,6 +394,36 @@ pub async fn read(
         .collect())
 }
 
+/// [`read`] of every value (or the storefront's) of some customers: on SQLite with the
+/// direct readers (the account page's statement, like its customer and addresses), elsewhere
+/// through sea-orm.
+pub async fn of_customers(
+    db: &super::Database,
+    shop_id: i64,
+    customer_ids: &[i64],
+    visibility: Visibility,
+) -> Result<Vec<MetafieldRecord>, StoreError> {
+    if customer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    match db.direct_reads() {
+        Some(direct) => direct.metafields(shop_id, customer_ids, visibility),
+        None => {
+            read(
+                db.reader(),
+                shop_id,
+                ValueQuery {
+                    customer_ids,
+                    pairs: None,
+                    id: None,
+                    visibility,
+                },
+            )
+            .await
+        }
+    }
+}
+
 /// A value to write.
 #[derive(Debug, Clone)]
 pub struct NewValue {

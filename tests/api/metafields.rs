@@ -864,6 +864,18 @@ async fn customer_input_metafields_are_written_with_the_customer_or_not_at_all()
         version(&app, &admin, created["id"].as_str().expect("id")).await,
         before + 1
     );
+    // `customerSet` (the importer's upsert) takes them too.
+    let upserted = app
+        .admin(
+            &admin,
+            "mutation($identifier: CustomerSetIdentifiers, $input: CustomerSetInput!) { customerSet(identifier: $identifier, input: $input) { customer { metafield(namespace: \"b2b\", key: \"account_number\") { value } } userErrors { message } } }",
+            json!({ "identifier": { "email": "imported@example.com" }, "input": { "metafields": [{ "namespace": "b2b", "key": "account_number", "value": "IMP-7" }] } }),
+        )
+        .await;
+    assert_eq!(
+        upserted["data"]["customerSet"],
+        json!({ "customer": { "metafield": { "value": "IMP-7" } }, "userErrors": [] })
+    );
 }
 
 #[tokio::test]

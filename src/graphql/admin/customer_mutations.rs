@@ -91,6 +91,8 @@ pub struct CustomerSetInput {
     pub phone: MaybeUndefined<String>,
     /// The whole list of the customer's tags (replacing the one it has).
     pub tags: Option<Vec<String>>,
+    /// The metafields to set with the customer (all or none).
+    pub metafields: Option<Vec<MetafieldInput>>,
 }
 
 impl From<CustomerSetInput> for CustomerChanges {
@@ -104,7 +106,12 @@ impl From<CustomerSetInput> for CustomerChanges {
             tags: input.tags,
             accepts_marketing: None,
             verified_email: None,
-            metafields: Vec::new(),
+            metafields: input
+                .metafields
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| m.item(0))
+                .collect(),
         }
     }
 }
