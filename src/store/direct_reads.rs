@@ -251,8 +251,8 @@ mod tests {
     use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
     use super::super::Database;
-    use super::super::metafields::Visibility;
     use super::super::entities::{customer, customer_access_token, customer_address};
+    use super::super::metafields::Visibility;
     use crate::config::DatabaseConfig;
 
     /// Every column set, so that a column read into the wrong field, or not at all, shows.

@@ -834,24 +834,7 @@ async fn an_admin_token_sees_and_changes_only_its_own_shop() {
         .admin_create(&home, json!({ "email": "ada@example.com" }))
         .await;
     other_shop(&app, "brand-b", None).await;
-    let brand_b = app
-        .app
-        .accounts
-        .shop_by_handle("brand-b")
-        .await
-        .expect("read")
-        .expect("the second shop");
-    let theirs = app
-        .app
-        .accounts
-        .in_shop(brand_b)
-        .admin_tokens()
-        .create_admin_token(
-            "b",
-            &storefront::domain::admin_token::Scopes::parse("write_customers").expect("scopes"),
-        )
-        .await
-        .expect("token");
+    let theirs = app.admin_token_of("brand-b", "write_customers").await;
     assert!(emails(&app, &theirs, "").await.is_empty());
     let read = app
         .admin(

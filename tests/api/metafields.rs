@@ -931,24 +931,7 @@ async fn definitions_and_values_belong_to_one_shop() {
     .await;
     let (id, _) = customer(&app, "ada@example.com").await;
     other_shop(&app, "brand-b", None).await;
-    let brand_b = app
-        .app
-        .accounts
-        .shop_by_handle("brand-b")
-        .await
-        .expect("read")
-        .expect("the second shop");
-    let theirs = app
-        .app
-        .accounts
-        .in_shop(brand_b)
-        .admin_tokens()
-        .create_admin_token(
-            "b",
-            &storefront::domain::admin_token::Scopes::parse("write_customers").expect("scopes"),
-        )
-        .await
-        .expect("a token");
+    let theirs = app.admin_token_of("brand-b", "write_customers").await;
     // The same namespace and key is free in the other shop; this shop's customer is not theirs.
     define(
         &app,

@@ -22,6 +22,7 @@ use crate::domain::metafield::{MAX_SET_ITEMS, MetafieldRecord, RESERVED_NAMESPAC
 use crate::domain::pagination::{PageRequest, paginate};
 use crate::graphql::errors::{TopLevelCode, coded};
 use crate::graphql::storefront::address::PageInfo;
+use crate::graphql::storefront::metafield_mutations::{compare_digest, too_many_items};
 use crate::graphql::storefront::scalars::DateTime;
 use crate::store::metafields::Visibility;
 
@@ -380,23 +381,6 @@ pub struct MetafieldsDeletePayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn too_many(count: usize) -> async_graphql::Error {
-    coded(
-        format!(
-            "The input array size of {count} is greater than the maximum allowed of {MAX_SET_ITEMS}."
-        ),
-        TopLevelCode::MaxInputSizeExceeded,
-    )
-}
-
-fn compare_digest(sent: MaybeUndefined<String>) -> CompareDigest {
-    match sent {
-        MaybeUndefined::Undefined => CompareDigest::Unchecked,
-        MaybeUndefined::Null => CompareDigest::Absent,
-        MaybeUndefined::Value(digest) => CompareDigest::Equals(digest),
-    }
-}
-
 #[derive(Default)]
 pub struct MetafieldMutation;
 
@@ -412,7 +396,7 @@ impl MetafieldMutation {
     ) -> Result<Option<MetafieldsSetPayload>> {
         let (shop, actor) = shop_for(ctx, Scope::WriteCustomers, "metafieldsSet")?;
         if metafields.len() > MAX_SET_ITEMS {
-            return Err(too_many(metafields.len()));
+            return Err(too_many_items(metafields.len()));
         }
         let mut owner_errors = Vec::new();
         let mut items = Vec::with_capacity(metafields.len());
@@ -468,7 +452,7 @@ impl MetafieldMutation {
     ) -> Result<Option<MetafieldsDeletePayload>> {
         let (shop, actor) = shop_for(ctx, Scope::WriteCustomers, "metafieldsDelete")?;
         if metafields.len() > crate::domain::metafield::MAX_IDENTIFIERS {
-            return Err(too_many(metafields.len()));
+            return Err(too_many_items(metafields.len()));
         }
         if metafields.is_empty() {
             return Ok(Some(MetafieldsDeletePayload {

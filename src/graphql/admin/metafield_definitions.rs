@@ -383,6 +383,20 @@ fn pairs(
     validations.map(|list| list.into_iter().map(|v| (v.name, v.value)).collect())
 }
 
+/// The access settings sent, each `None` when left out.
+fn access(
+    input: Option<MetafieldAccessInput>,
+) -> (Option<StorefrontAccess>, Option<CustomerAccountAccess>) {
+    let input = input.unwrap_or(MetafieldAccessInput {
+        storefront: None,
+        customer_account: None,
+    });
+    (
+        input.storefront.map(Into::into),
+        input.customer_account.map(Into::into),
+    )
+}
+
 fn owner(owner: MetafieldOwnerType) -> String {
     match owner {
         MetafieldOwnerType::Customer => OwnerType::Customer.as_str().to_owned(),
@@ -504,7 +518,7 @@ impl DefinitionMutation {
         definition: MetafieldDefinitionInput,
     ) -> Result<Option<MetafieldDefinitionCreatePayload>> {
         let (shop, _) = shop_for(ctx, Scope::WriteCustomers, "metafieldDefinitionCreate")?;
-        let access = definition.access;
+        let (storefront, customer_account) = access(definition.access);
         let input = DefinitionInput {
             owner_type: owner(definition.owner_type),
             namespace: definition.namespace,
@@ -513,11 +527,8 @@ impl DefinitionMutation {
             name: Some(definition.name),
             description: Some(definition.description),
             validations: pairs(definition.validations),
-            storefront: access.as_ref().and_then(|a| a.storefront).map(Into::into),
-            customer_account: access
-                .as_ref()
-                .and_then(|a| a.customer_account)
-                .map(Into::into),
+            storefront,
+            customer_account,
         };
         let (created, user_errors) =
             outcome(ctx, shop.metafield_definitions().create(input).await)?;
@@ -535,7 +546,7 @@ impl DefinitionMutation {
         definition: MetafieldDefinitionUpdateInput,
     ) -> Result<Option<MetafieldDefinitionUpdatePayload>> {
         let (shop, _) = shop_for(ctx, Scope::WriteCustomers, "metafieldDefinitionUpdate")?;
-        let access = definition.access;
+        let (storefront, customer_account) = access(definition.access);
         let input = DefinitionInput {
             owner_type: owner(definition.owner_type),
             namespace: definition.namespace,
@@ -548,11 +559,8 @@ impl DefinitionMutation {
                 MaybeUndefined::Value(d) => Some(Some(d)),
             },
             validations: pairs(definition.validations),
-            storefront: access.as_ref().and_then(|a| a.storefront).map(Into::into),
-            customer_account: access
-                .as_ref()
-                .and_then(|a| a.customer_account)
-                .map(Into::into),
+            storefront,
+            customer_account,
         };
         let (updated, user_errors) =
             outcome(ctx, shop.metafield_definitions().update(input).await)?;

@@ -119,7 +119,7 @@ pub struct CustomerMetafieldsSetPayload {
     pub user_errors: Vec<MetafieldsSetUserError>,
 }
 
-/// `compareDigest` as the use case takes it: not sent, null, or a digest.
+/// `compareDigest` as the use case takes it: not sent, null, or a digest (both APIs).
 pub fn compare_digest(sent: MaybeUndefined<String>) -> CompareDigest {
     match sent {
         MaybeUndefined::Undefined => CompareDigest::Unchecked,
@@ -191,7 +191,7 @@ impl MetafieldMutation {
     }
 }
 
-/// Shopify's answer to a list argument over its limit.
+/// Shopify's answer to a list of metafields over its limit (both APIs).
 pub fn too_many_items(count: usize) -> async_graphql::Error {
     crate::graphql::errors::coded(
         format!(

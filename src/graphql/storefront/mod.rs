@@ -14,7 +14,7 @@ mod errors;
 mod in_context;
 mod lifecycle_mutations;
 mod metafield;
-mod metafield_mutations;
+pub(crate) mod metafield_mutations;
 mod mutation;
 mod node;
 mod order;

@@ -23,6 +23,24 @@ impl TestApp {
             .expect("an admin token")
     }
 
+    /// An admin token of the shop with this handle (made beforehand, e.g. by `other_shop`).
+    pub async fn admin_token_of(&self, handle: &str, scopes: &str) -> String {
+        let shop = self
+            .app
+            .accounts
+            .shop_by_handle(handle)
+            .await
+            .expect("read")
+            .expect("the shop");
+        self.app
+            .accounts
+            .in_shop(shop)
+            .admin_tokens()
+            .create_admin_token("tests", &Scopes::parse(scopes).expect("scopes"))
+            .await
+            .expect("an admin token")
+    }
+
     /// POSTs a GraphQL request to the admin API with `token` (none when `None`).
     pub async fn admin_post(&self, token: Option<&str>, body: &Value) -> RawResponse {
         let mut request = Request::post(ADMIN_PATH).header("content-type", "application/json");
