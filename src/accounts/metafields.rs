@@ -369,15 +369,9 @@ impl Metafields<'_> {
             },
         )
         .await?;
-        let find = |c: &Checked| {
-            current.iter().find(|r| {
-                r.customer_id == c.value.customer_id
-                    && r.namespace == c.value.namespace
-                    && r.key == c.value.key
-            })
-        };
         for item in &set.0 {
-            let stale = match (&item.compare_digest, find(item)) {
+            let stored = current.iter().find(|r| item.value.names(r));
+            let stale = match (&item.compare_digest, stored) {
                 (CompareDigest::Unchecked, _) => false,
                 (CompareDigest::Absent, found) => found.is_some(),
                 (CompareDigest::Equals(digest), found) => {
@@ -427,16 +421,7 @@ impl Metafields<'_> {
         Ok(set
             .0
             .iter()
-            .filter_map(|c| {
-                written
-                    .iter()
-                    .find(|r| {
-                        r.customer_id == c.value.customer_id
-                            && r.namespace == c.value.namespace
-                            && r.key == c.value.key
-                    })
-                    .cloned()
-            })
+            .filter_map(|c| written.iter().find(|r| c.value.names(r)).cloned())
             .collect())
     }
 

@@ -435,6 +435,15 @@ pub struct NewValue {
     pub value: String,
 }
 
+impl NewValue {
+    /// Whether `stored` is this value's metafield (same customer, namespace and key).
+    pub fn names(&self, stored: &MetafieldRecord) -> bool {
+        stored.customer_id == self.customer_id
+            && stored.namespace == self.namespace
+            && stored.key == self.key
+    }
+}
+
 /// Writes values in one statement: new ones are inserted, existing ones (same customer,
 /// namespace and key) take the new type and value and keep their id and creation time.
 pub async fn upsert(

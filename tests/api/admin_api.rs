@@ -1249,21 +1249,8 @@ async fn the_admin_manages_the_address_book_with_the_storefronts_rules() {
         after["data"]["customer"]["defaultAddress"]["address1"], "2 Work Rd",
         "the remaining address becomes the default"
     );
-    let trail = app
-        .admin(
-            &admin,
-            "query($id: ID!) { customerAuditLog(customerId: $id) { action } }",
-            json!({ "id": id }),
-        )
-        .await;
-    let actions: Vec<&str> = trail["data"]["customerAuditLog"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter_map(|e| e["action"].as_str())
-        .collect();
     assert_eq!(
-        actions,
+        app.audit_actions(&admin, &json!(id)).await,
         [
             "customer_address_delete",
             "customer_address_update",

@@ -22,7 +22,9 @@ use crate::domain::metafield::{MAX_SET_ITEMS, MetafieldRecord, RESERVED_NAMESPAC
 use crate::domain::pagination::{PageRequest, paginate};
 use crate::graphql::errors::{TopLevelCode, coded};
 use crate::graphql::storefront::address::PageInfo;
-use crate::graphql::storefront::metafield_mutations::{compare_digest, too_many_items};
+use crate::graphql::storefront::metafield_mutations::{
+    compare_digest, element_index, problem_path, too_many_items,
+};
 use crate::graphql::storefront::scalars::DateTime;
 use crate::store::metafields::Visibility;
 
@@ -312,31 +314,11 @@ pub struct MetafieldsSetUserError {
 
 impl MetafieldsSetUserError {
     fn of(problem: SetProblem) -> Self {
-        let mut field = vec!["metafields".to_owned()];
-        if let Some(index) = problem.index {
-            field.push(index.to_string());
-            if let Some(name) = problem.field {
-                field.push(name.to_owned());
-            }
-        }
         Self {
             code: Some(problem.code.into()),
-            element_index: problem.index.and_then(|i| i32::try_from(i).ok()),
-            field: Some(field),
+            element_index: element_index(&problem),
+            field: Some(problem_path("metafields", &problem)),
             message: problem.message,
-        }
-    }
-
-    fn at(index: usize, field: &str, code: MetafieldsSetUserErrorCode, message: &str) -> Self {
-        Self {
-            code: Some(code),
-            element_index: i32::try_from(index).ok(),
-            field: Some(vec![
-                "metafields".to_owned(),
-                index.to_string(),
-                field.to_owned(),
-            ]),
-            message: message.to_owned(),
         }
     }
 }
@@ -402,12 +384,12 @@ impl MetafieldMutation {
         let mut items = Vec::with_capacity(metafields.len());
         for (index, input) in metafields.into_iter().enumerate() {
             let Some(customer_id) = parse_gid(&input.owner_id, "Customer") else {
-                owner_errors.push(MetafieldsSetUserError::at(
-                    index,
-                    "ownerId",
-                    MetafieldsSetUserErrorCode::Invalid,
-                    "Owner type can't be used in this mutation: only customers have metafields here.",
-                ));
+                owner_errors.push(MetafieldsSetUserError::of(SetProblem {
+                    index: Some(index),
+                    field: Some("ownerId"),
+                    code: SetErrorCode::Invalid,
+                    message: "Owner type can't be used in this mutation: only customers have metafields here.".to_owned(),
+                }));
                 continue;
             };
             items.push(SetItem {

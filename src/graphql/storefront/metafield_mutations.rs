@@ -92,20 +92,31 @@ pub struct MetafieldsSetUserError {
 impl MetafieldsSetUserError {
     /// A problem of `argument`'s items: the path is `[argument, index, field]`, as Shopify's.
     pub fn of(argument: &str, problem: SetProblem) -> Self {
-        let mut field = vec![argument.to_owned()];
-        if let Some(index) = problem.index {
-            field.push(index.to_string());
-            if let Some(name) = problem.field {
-                field.push(name.to_owned());
-            }
-        }
         Self {
             code: Some(problem.code.into()),
-            element_index: problem.index.and_then(|i| i32::try_from(i).ok()),
-            field: Some(field),
+            element_index: element_index(&problem),
+            field: Some(problem_path(argument, &problem)),
             message: problem.message,
         }
     }
+}
+
+/// Where a set problem points, as both APIs' `MetafieldsSetUserError.field` spell it:
+/// `[argument, index, input field]`, or `[argument]` for the whole list.
+pub fn problem_path(argument: &str, problem: &SetProblem) -> Vec<String> {
+    let mut field = vec![argument.to_owned()];
+    if let Some(index) = problem.index {
+        field.push(index.to_string());
+        if let Some(name) = problem.field {
+            field.push(name.to_owned());
+        }
+    }
+    field
+}
+
+/// `elementIndex`: the item's index, when the problem is one item's.
+pub fn element_index(problem: &SetProblem) -> Option<i32> {
+    problem.index.and_then(|i| i32::try_from(i).ok())
 }
 
 /// Return type for `customerMetafieldsSet` mutation.

@@ -41,6 +41,31 @@ impl TestApp {
             .expect("an admin token")
     }
 
+    /// A customer's audit trail, newest first: each entry's `action adminTokenId versionBefore
+    /// versionAfter at`.
+    pub async fn audit_trail(&self, token: &str, customer_id: &Value) -> Vec<Value> {
+        let trail = self
+            .admin(
+                token,
+                "query($id: ID!) { customerAuditLog(customerId: $id) { action adminTokenId versionBefore versionAfter at } }",
+                json!({ "id": customer_id }),
+            )
+            .await;
+        trail["data"]["customerAuditLog"]
+            .as_array()
+            .unwrap_or_else(|| panic!("an audit trail: {trail}"))
+            .clone()
+    }
+
+    /// The actions of a customer's audit trail, newest first.
+    pub async fn audit_actions(&self, token: &str, customer_id: &Value) -> Vec<String> {
+        self.audit_trail(token, customer_id)
+            .await
+            .iter()
+            .filter_map(|entry| entry["action"].as_str().map(str::to_owned))
+            .collect()
+    }
+
     /// POSTs a GraphQL request to the admin API with `token` (none when `None`).
     pub async fn admin_post(&self, token: Option<&str>, body: &Value) -> RawResponse {
         let mut request = Request::post(ADMIN_PATH).header("content-type", "application/json");
