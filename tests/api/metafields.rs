@@ -191,7 +191,7 @@ async fn definitions_are_managed_through_the_admin_api() {
         .await;
     assert_eq!(
         list["data"]["metafieldDefinitions"]["nodes"],
-        json!([{ "namespace": "crm", "key": "account_no" }, { "namespace": "loyalty", "key": "tier" }])
+        json!([{ "namespace": "loyalty", "key": "tier" }, { "namespace": "crm", "key": "account_no" }])
     );
     let one = app
         .admin(
@@ -364,6 +364,48 @@ async fn the_storefront_reads_only_public_read_values_in_identifier_order() {
         .map(|n| n["id"].as_str().expect("id").to_owned())
         .collect();
     assert_eq!(ids.len(), 4);
+    // The admin's list narrows by namespace, or by `namespace.key`.
+    let narrowed = app
+        .admin(
+            &admin,
+            "query($id: ID!) { customer(id: $id) { a: metafields(first: 10, namespace: \"Membership\") { nodes { key } } b: metafields(first: 10, keys: [\"notes.preference\", \"internal.credit_score\"]) { nodes { key } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        narrowed["data"]["customer"],
+        json!({
+            "a": { "nodes": [{ "key": "vip_level" }, { "key": "startDate" }] },
+            "b": { "nodes": [{ "key": "credit_score" }, { "key": "preference" }] }
+        })
+    );
+    // Page by page, every value once, in the order they were written.
+    let mut paged = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = app
+            .admin(
+                &admin,
+                "query($id: ID!, $after: String) { customer(id: $id) { metafields(first: 1, after: $after) { nodes { key } pageInfo { hasNextPage endCursor } } } }",
+                json!({ "id": id, "after": after }),
+            )
+            .await;
+        let connection = &page["data"]["customer"]["metafields"];
+        paged.push(
+            connection["nodes"][0]["key"]
+                .as_str()
+                .expect("key")
+                .to_owned(),
+        );
+        if connection["pageInfo"]["hasNextPage"] != json!(true) {
+            break;
+        }
+        after = connection["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(
+        paged,
+        ["vip_level", "startDate", "credit_score", "preference"]
+    );
     let (_, other_token) = customer(&app, "grace@example.com").await;
     let node = |buyer: Option<String>| {
         let app = &app;

@@ -172,7 +172,7 @@ pub async fn page(
     keys: Option<Vec<String>>,
     request: PageRequest,
 ) -> Result<MetafieldConnection> {
-    let all: Vec<MetafieldRecord> = of_customer(ctx, customer_id, "metafields")
+    let mut all: Vec<MetafieldRecord> = of_customer(ctx, customer_id, "metafields")
         .await?
         .into_iter()
         .filter(|m| namespace.as_deref().is_none_or(|n| m.namespace == n))
@@ -183,6 +183,8 @@ pub async fn page(
             })
         })
         .collect();
+    // Pages are cut by id (the cursors carry it): in creation order.
+    all.sort_by_key(|m| m.id);
     let page = paginate(&all, |m| m.id, &request)
         .map_err(|e| coded(e.to_string(), TopLevelCode::BadRequest))?;
     let page_info = PageInfo::of(&page.edges, page.has_next_page, page.has_previous_page);

@@ -443,7 +443,7 @@ impl DefinitionQuery {
             .map(MetafieldDefinition))
     }
 
-    /// Lists the metafield definitions of an owner type, by namespace and key.
+    /// Lists the metafield definitions of an owner type, in the order they were created.
     #[allow(clippy::too_many_arguments)]
     async fn metafield_definitions(
         &self,
@@ -465,7 +465,7 @@ impl DefinitionQuery {
     ) -> Result<MetafieldDefinitionConnection> {
         let (shop, _) = shop_for(ctx, Scope::ReadCustomers, "metafieldDefinitions")?;
         let MetafieldOwnerType::Customer = owner_type;
-        let all: Vec<DefinitionRecord> = shop
+        let mut all: Vec<DefinitionRecord> = shop
             .metafield_definitions()
             .list(OwnerType::Customer)
             .await
@@ -481,6 +481,8 @@ impl DefinitionQuery {
             before,
             reverse,
         };
+        // Pages are cut by id (the cursors carry it): in creation order.
+        all.sort_by_key(|d| d.id);
         let page = paginate(&all, |d| d.id, &request)
             .map_err(|e| coded(e.to_string(), TopLevelCode::BadRequest))?;
         let page_info = PageInfo::of(&page.edges, page.has_next_page, page.has_previous_page);
