@@ -59,6 +59,58 @@ pub struct Config {
     pub multipass_secret: Option<SecretString>,
     pub throttle: ThrottleConfig,
     pub housekeeping: Housekeeping,
+    pub webhooks: WebhooksConfig,
+}
+
+/// Outgoing webhooks: where deliveries may go, how they are retried, when an endpoint is given up.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// Deliver to loopback, private and link-local addresses, and over plain `http` (development
+    /// and tests). Off, every resolved address of a callback host is checked before connecting.
+    pub allow_private_targets: bool,
+    /// The waits between attempts: `standard` (Standard Webhooks: 5 s, 5 min, 30 min, 2 h, 5 h,
+    /// 10 h, 14 h, 20 h, 24 h), `shopify` (8 retries over 4 hours) or a list (`"5s, 1m, 1h"`).
+    pub retry_schedule: String,
+    pub connect_timeout_ms: u64,
+    /// One attempt, connection included, gives up after this long.
+    pub timeout_ms: u64,
+    /// A subscription whose deliveries have failed for this long without one success is disabled.
+    pub disable_after_failing_seconds: i64,
+    /// After a secret rotation the previous secret keeps signing (beside the new one) this long.
+    pub rotation_grace_seconds: i64,
+    /// Deliveries in flight at once, per node.
+    pub concurrency: usize,
+    /// How often the sender looks for due deliveries when nothing wakes it.
+    pub poll_interval_ms: u64,
+    /// Events are kept this long once none of their deliveries is open (replay window).
+    pub event_retention_seconds: i64,
+    /// `X-Shopify-API-Version`: the REST version whose shapes the bodies follow.
+    pub api_version: String,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self {
+            allow_private_targets: false,
+            retry_schedule: "standard".to_owned(),
+            connect_timeout_ms: 2_000,
+            timeout_ms: 10_000,
+            disable_after_failing_seconds: 5 * 24 * 60 * 60,
+            rotation_grace_seconds: 24 * 60 * 60,
+            concurrency: 16,
+            poll_interval_ms: 1_000,
+            event_retention_seconds: 7 * 24 * 60 * 60,
+            api_version: "2025-01".to_owned(),
+        }
+    }
+}
+
+impl WebhooksConfig {
+    pub fn schedule(&self) -> Result<crate::domain::webhook::RetrySchedule, ConfigError> {
+        crate::domain::webhook::RetrySchedule::parse(&self.retry_schedule)
+            .map_err(|e| ConfigError::Invalid(format!("webhooks.retry_schedule: {e}")))
+    }
 }
 
 /// The schedule that keeps the database bounded: expired customer tokens and Multipass replay
@@ -381,6 +433,7 @@ impl Default for Config {
             multipass_secret: None,
             throttle: ThrottleConfig::default(),
             housekeeping: Housekeeping::default(),
+            webhooks: WebhooksConfig::default(),
         }
     }
 }
@@ -548,6 +601,18 @@ impl Config {
         if self.housekeeping.shopify_webhook_event_retention_seconds < 2 * 24 * 60 * 60 {
             return invalid(
                 "housekeeping.shopify_webhook_event_retention_seconds must cover Shopify's 48 hours of retries (at least 172800)",
+            );
+        }
+        self.webhooks.schedule()?;
+        if self.webhooks.concurrency == 0 || self.webhooks.timeout_ms == 0 {
+            return invalid("webhooks.concurrency and webhooks.timeout_ms must be positive");
+        }
+        if self.webhooks.disable_after_failing_seconds <= 0
+            || self.webhooks.rotation_grace_seconds < 0
+            || self.webhooks.event_retention_seconds < 0
+        {
+            return invalid(
+                "webhooks.disable_after_failing_seconds must be positive, the grace and retention not negative",
             );
         }
         Ok(())

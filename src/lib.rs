@@ -10,6 +10,7 @@ pub mod mail;
 pub mod metrics;
 mod store;
 pub mod telemetry;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -38,6 +39,8 @@ pub enum StartupError {
     Accounts(#[from] AccountError),
     #[error("mail: {0}")]
     Mail(String),
+    #[error("webhooks: {0}")]
+    Webhooks(String),
     #[error("the default shop: {0}")]
     Shop(String),
     #[error("the GraphQL schema: {0}")]
@@ -86,6 +89,11 @@ pub fn accounts(config: &Config, db: Database) -> Result<Accounts, StartupError>
             max_addresses_per_customer: config.customers.max_addresses,
             allow_email_change: config.customers.allow_email_change,
             erasure_hold_seconds: i64::from(config.customers.erasure_hold_days) * 86_400,
+            webhooks: accounts::WebhookSettings {
+                allow_private_targets: config.webhooks.allow_private_targets,
+                rotation_grace_seconds: config.webhooks.rotation_grace_seconds,
+                ..accounts::WebhookSettings::default()
+            },
             lifecycle: LifecycleSettings {
                 signing_key,
                 activation_ttl_seconds: config.customers.activation_ttl_seconds,
@@ -140,6 +148,8 @@ pub struct App {
     /// The public storefront token made on first start, to show the newcomer.
     pub first_storefront_token: Option<String>,
     pub mail: mail::Sender,
+    pub webhooks: webhooks::Sender,
+    event_retention_seconds: i64,
 }
 
 /// The mail sender of a configuration: its transport, templates and retry policy.
@@ -231,6 +241,8 @@ impl App {
             accounts: accounts.clone(),
         };
         let mail = mail_sender(config, accounts.clone())?;
+        let webhooks = webhooks::Sender::new(accounts.clone(), &config.webhooks)
+            .map_err(StartupError::Webhooks)?;
         Ok(App {
             router: http::router(storefront, admin, state, config),
             accounts,
@@ -238,13 +250,20 @@ impl App {
             housekeeping: config.housekeeping.clone(),
             first_storefront_token,
             mail,
+            webhooks,
+            event_retention_seconds: config.webhooks.event_retention_seconds,
         })
     }
 
-    /// Starts what runs beside the HTTP server: the mail sender and hourly housekeeping.
+    /// Starts what runs beside the HTTP server: the mail sender, the webhook sender and hourly
+    /// housekeeping.
     pub fn spawn_background(&self) -> Vec<tokio::task::JoinHandle<()>> {
         tracing::info!(transport = %self.mail.mailer.describe(), "mail sender started");
-        vec![self.mail.clone().spawn(), self.spawn_housekeeping()]
+        vec![
+            self.mail.clone().spawn(),
+            self.webhooks.clone().spawn(),
+            self.spawn_housekeeping(),
+        ]
     }
 
     /// The use cases of the default shop.
@@ -257,6 +276,7 @@ impl App {
     pub fn spawn_housekeeping(&self) -> tokio::task::JoinHandle<()> {
         let accounts = self.accounts.clone();
         let settings = self.housekeeping.clone();
+        let event_retention_seconds = self.event_retention_seconds;
         tokio::spawn(async move {
             let mut every =
                 tokio::time::interval(Duration::from_secs(settings.interval_seconds.max(1)));
@@ -264,6 +284,11 @@ impl App {
                 every.tick().await;
                 if let Err(err) = accounts.erase_due_customers().await {
                     tracing::warn!(error = %err, "requested erasures failed");
+                }
+                match accounts.purge_events(event_retention_seconds).await {
+                    Ok(0) => {}
+                    Ok(events) => tracing::info!(events, "housekeeping purged delivered events"),
+                    Err(err) => tracing::warn!(error = %err, "purging events failed"),
                 }
                 if let Err(err) = accounts.database().optimize().await {
                     tracing::warn!(error = %err, "updating the planner's statistics failed");

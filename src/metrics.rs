@@ -84,6 +84,25 @@ pub fn mail_delivered(outcome: &'static str) {
     metrics::counter!("storefront_mail_deliveries_total", "outcome" => outcome).increment(1);
 }
 
+/// One webhook attempt: `delivered`, `failed` (retried), `given_up` or `disabled`, per
+/// subscription (a bounded label: a shop has at most a hundred).
+pub fn webhook_attempt(subscription: &str, outcome: &'static str) {
+    metrics::counter!("storefront_webhook_attempts_total", "subscription" => subscription.to_owned(), "outcome" => outcome)
+        .increment(1);
+}
+
+/// Open deliveries of a subscription and the age of the oldest, in seconds.
+pub fn webhook_backlog(subscription: &str, pending: i64, oldest_seconds: f64) {
+    metrics::gauge!("storefront_webhook_pending", "subscription" => subscription.to_owned())
+        .set(pending as f64);
+    metrics::gauge!("storefront_webhook_oldest_pending_seconds", "subscription" => subscription.to_owned())
+        .set(oldest_seconds);
+}
+
+pub fn webhook_subscription_disabled() {
+    metrics::counter!("storefront_webhook_subscriptions_disabled_total").increment(1);
+}
+
 pub fn database_pool(pool: &'static str, size: u32, idle: usize) {
     metrics::gauge!("storefront_db_pool_connections", "pool" => pool, "state" => "open")
         .set(f64::from(size));

@@ -15,6 +15,7 @@ mod m20261201_000002_storefront_access_changes;
 mod m20261202_000001_admin_api;
 mod m20261202_000002_customer_erasure;
 mod m20261203_000001_metafields;
+mod m20261204_000001_webhooks;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_admin_api::Migration),
             Box::new(m20261202_000002_customer_erasure::Migration),
             Box::new(m20261203_000001_metafields::Migration),
+            Box::new(m20261204_000001_webhooks::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{AccountError, Actor, AddressBook, now};
+use super::{AccountError, Actor, AddressBook, CustomerChange, now};
 use crate::domain::ids::{new_id, parse_gid};
 use crate::domain::mailing_address::{AddressDraft, AddressFields, apply};
 use crate::domain::problem::{ErrorCode, Problem};
@@ -161,6 +161,8 @@ impl AddressBook<'_> {
         }
         self.audit_owner(&txn, owner, &customer, "customer_address_create")
             .await?;
+        self.customer_changed(&txn, CustomerChange::Updated, customer.id, None)
+            .await?;
         txn.commit().await?;
         Ok(record)
     }
@@ -202,6 +204,8 @@ impl AddressBook<'_> {
         }
         self.audit_owner(&txn, owner, &customer, "customer_address_update")
             .await?;
+        self.customer_changed(&txn, CustomerChange::Updated, customer.id, None)
+            .await?;
         txn.commit().await?;
         Ok(record)
     }
@@ -230,6 +234,8 @@ impl AddressBook<'_> {
             customers::touch(&txn, self.shop.id, customer.id, now()).await?;
         }
         self.audit_owner(&txn, owner, &customer, "customer_address_delete")
+            .await?;
+        self.customer_changed(&txn, CustomerChange::Updated, customer.id, None)
             .await?;
         txn.commit().await?;
         Ok(id)
@@ -261,6 +267,8 @@ impl AddressBook<'_> {
         let now = now();
         customers::set_default_address(&txn, self.shop.id, customer.id, Some(id), now).await?;
         self.audit_owner(&txn, owner, &customer, "customer_update_default_address")
+            .await?;
+        self.customer_changed(&txn, CustomerChange::Updated, customer.id, None)
             .await?;
         txn.commit().await?;
         customer.default_address_id = Some(id);

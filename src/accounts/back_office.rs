@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::metafields::{CheckedSet, MetafieldsError, SetErrorCode, SetItem, Writer};
 use super::sign_up::{email_taken, phone_taken};
-use super::{AccountError, BackOffice, now};
+use super::{AccountError, BackOffice, CustomerChange, now};
 use crate::domain::customer::EmailProof;
 use crate::domain::customer_search::{self, CustomerSearch, SearchError, SearchWarning};
 use crate::domain::email::Email;
@@ -536,6 +536,8 @@ impl BackOffice<'_> {
         }
         self.audit(&txn, actor, customer.id, "customer_create", (None, Some(1)))
             .await?;
+        self.customer_changed(&txn, CustomerChange::Created, customer.id, None)
+            .await?;
         txn.commit().await?;
         tracing::info!(
             customer_id = customer.id,
@@ -628,6 +630,8 @@ impl BackOffice<'_> {
             (Some(before.version), Some(after.version)),
         )
         .await?;
+        self.customer_changed(txn, CustomerChange::Updated, before.id, Some(before))
+            .await?;
         Ok(after)
     }
 
@@ -795,7 +799,7 @@ impl BackOffice<'_> {
     ) -> Result<(), AccountError> {
         let txn = self.inner.db.begin_write().await?;
         let before = self.current(&txn, id, expected_version).await?;
-        self.customer_admin().erase(&txn, &before).await?;
+        self.customer_admin().erase(&txn, &before, false).await?;
         self.audit(
             &txn,
             actor,

@@ -5,7 +5,7 @@
 //! where the customer changes, and is audited.
 
 use super::lifecycle::KIND_ACTIVATION;
-use super::{AccountError, Actor, BackOffice, now};
+use super::{AccountError, Actor, BackOffice, CustomerChange, now};
 use crate::domain::account_tokens::{Purpose, TokenClaims, account_url, new_security_stamp, sign};
 use crate::domain::customer::CustomerRecord;
 use crate::domain::problem::{ErrorCode, Problem};
@@ -109,6 +109,8 @@ impl BackOffice<'_> {
             (Some(customer.version), Some(after.version)),
         )
         .await?;
+        self.customer_changed(&txn, CustomerChange::Updated, id, Some(&customer))
+            .await?;
         txn.commit().await?;
         self.inner.outbox_signal.notify_one();
         Ok(after)
@@ -155,6 +157,8 @@ impl BackOffice<'_> {
             (Some(before.version), Some(after.version)),
         )
         .await?;
+        self.customer_changed(&txn, CustomerChange::Updated, id, Some(&before))
+            .await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -182,7 +186,7 @@ impl BackOffice<'_> {
         let txn = self.inner.db.begin_write().await?;
         let before = self.current(&txn, id, None).await?;
         let outcome = if hold <= 0 {
-            self.customer_admin().erase(&txn, &before).await?;
+            self.customer_admin().erase(&txn, &before, true).await?;
             self.audit(
                 &txn,
                 actor,
@@ -203,6 +207,8 @@ impl BackOffice<'_> {
                 (Some(before.version), Some(before.version + 1)),
             )
             .await?;
+            self.customer_changed(&txn, CustomerChange::Updated, id, Some(&before))
+                .await?;
             ErasureRequested::Due(due)
         };
         txn.commit().await?;
@@ -234,6 +240,8 @@ impl BackOffice<'_> {
             (Some(before.version), Some(before.version + 1)),
         )
         .await?;
+        self.customer_changed(&txn, CustomerChange::Updated, id, Some(&before))
+            .await?;
         txn.commit().await?;
         Ok(())
     }

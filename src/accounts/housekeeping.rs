@@ -63,7 +63,7 @@ impl Accounts {
             if customer.erasure_due_at.is_none_or(|due| due > now) {
                 continue;
             }
-            shop.customer_admin().erase(&txn, &customer).await?;
+            shop.customer_admin().erase(&txn, &customer, true).await?;
             customer_audit::record(
                 &txn,
                 shop_id,

@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use super::{AccountError, AccountLifecycle, IssuedToken, ShopAccounts, now};
+use super::{AccountError, AccountLifecycle, CustomerChange, IssuedToken, ShopAccounts, now};
 use crate::domain::account_tokens::{
     Purpose, TokenClaims, new_security_stamp, parse_account_url, verify,
 };
@@ -55,6 +55,7 @@ impl AccountLifecycle<'_> {
         };
         let txn = inner.db.begin_write().await?;
         let now = now();
+        let mut created = false;
         let customer = match customers::find_by_email_key(&txn, self.shop.id, &email.key()).await? {
             Some(existing) if existing.state == CustomerState::Enabled => {
                 return Err(AccountError::Invalid(vec![Problem::general(
@@ -64,6 +65,7 @@ impl AccountLifecycle<'_> {
             }
             Some(existing) => existing,
             None => {
+                created = true;
                 customers::insert(
                     &txn,
                     NewCustomer {
@@ -113,6 +115,10 @@ impl AccountLifecycle<'_> {
             Some(&claims),
         )
         .await?;
+        if created {
+            self.customer_changed(&txn, CustomerChange::Created, customer.id, None)
+                .await?;
+        }
         txn.commit().await?;
         inner.outbox_signal.notify_one();
         tracing::info!(customer_id = customer.id, "customer invited");
@@ -260,6 +266,12 @@ impl AccountLifecycle<'_> {
             .await?
             .ok_or_else(invalid)?;
         self.enqueue_password_notice(&txn, &updated).await?;
+        let change = match purpose {
+            Purpose::Activate => CustomerChange::Activated,
+            Purpose::Reset => CustomerChange::PasswordReset,
+        };
+        self.customer_changed(&txn, change, customer.id, Some(&customer))
+            .await?;
         txn.commit().await?;
         inner.outbox_signal.notify_one();
         tracing::info!(

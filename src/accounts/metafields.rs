@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{AccountError, Actor, Metafields, now};
+use super::{AccountError, Actor, CustomerChange, Metafields, now};
 use crate::domain::ids::new_id;
 use crate::domain::metafield::{
     CustomerAccountAccess, DefinitionRecord, IdentifierProblem, MAX_SET_ITEMS, MetafieldRecord,
@@ -454,6 +454,9 @@ impl Metafields<'_> {
             },
         )
         .await?;
+        // A metafield change is a change of the customer (`customers/update`).
+        self.customer_changed(txn, CustomerChange::Updated, customer_id, None)
+            .await?;
         Ok(())
     }
 

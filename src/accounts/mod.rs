@@ -13,6 +13,7 @@ mod back_office;
 mod back_office_lifecycle;
 mod clock;
 mod error;
+mod events;
 mod hasher;
 mod housekeeping;
 mod lifecycle;
@@ -29,6 +30,8 @@ mod shops;
 mod sign_up;
 mod storefront_access;
 mod throttle;
+mod webhook_jobs;
+mod webhook_subscriptions;
 
 use std::sync::Arc;
 
@@ -40,6 +43,8 @@ pub use back_office::{
 pub use back_office_lifecycle::ErasureRequested;
 pub use clock::now;
 pub use error::AccountError;
+pub(crate) use events::CustomerChange;
+pub use events::now_ms;
 pub use hasher::Hasher;
 pub use housekeeping::{Purged, Retention};
 pub use lifecycle::TokenFailure;
@@ -57,6 +62,8 @@ pub use orders::{
 };
 pub use shops::{DefaultShop, ShopError};
 pub use sign_up::SignUp;
+pub use webhook_jobs::{Attempt, AttemptOutcome, DueDelivery};
+pub use webhook_subscriptions::{SubscriptionInput, WebhookError};
 
 pub use profile::{ProfileUpdate, ProfileUpdated};
 pub use sessions::{DeletedToken, IssuedToken};
@@ -81,6 +88,29 @@ struct Inner {
     erasure_hold_seconds: i64,
     lifecycle: LifecycleSettings,
     outbox_signal: Arc<tokio::sync::Notify>,
+    /// Woken when a change adds webhook deliveries (the sender waits a moment for the commit).
+    webhook_signal: Arc<tokio::sync::Notify>,
+    webhooks: WebhookSettings,
+}
+
+/// What managing webhook subscriptions needs.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub allow_private_targets: bool,
+    /// How long the previous secret keeps signing after a rotation.
+    pub rotation_grace_seconds: i64,
+    /// Subscriptions per shop.
+    pub max_subscriptions: u64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            allow_private_targets: false,
+            rotation_grace_seconds: 24 * 60 * 60,
+            max_subscriptions: 100,
+        }
+    }
 }
 
 /// The use cases of one shop: what its customers and its operator do. Cheap to make and to
@@ -142,6 +172,9 @@ shop_services! {
     Metafields => metafields,
     /// The shop's metafield definitions (`metafield_definitions`).
     MetafieldDefinitions => metafield_definitions,
+    /// The shop's webhook subscriptions, their deliveries, retries and replays
+    /// (`webhook_subscriptions`).
+    Webhooks => webhooks,
 }
 
 impl ShopAccounts {
@@ -200,6 +233,7 @@ pub struct AccountsSettings {
     /// How long a requested erasure waits before it is carried out.
     pub erasure_hold_seconds: i64,
     pub lifecycle: LifecycleSettings,
+    pub webhooks: WebhookSettings,
 }
 
 impl Accounts {
@@ -215,6 +249,8 @@ impl Accounts {
                 erasure_hold_seconds: settings.erasure_hold_seconds,
                 lifecycle: settings.lifecycle,
                 outbox_signal: Arc::new(tokio::sync::Notify::new()),
+                webhook_signal: Arc::new(tokio::sync::Notify::new()),
+                webhooks: settings.webhooks,
             }),
         }
     }

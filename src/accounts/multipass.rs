@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use super::{AccountError, IssuedToken, MultipassSignIn, now};
+use super::{AccountError, CustomerChange, IssuedToken, MultipassSignIn, now};
 use crate::domain::email::Email;
 use crate::domain::ids::new_id;
 use crate::domain::mailing_address::{AddressDraft, AddressFields, apply};
@@ -55,7 +55,7 @@ impl MultipassSignIn<'_> {
         if !guards::use_multipass_token(&txn, self.shop.id, &fingerprint, replayable_until).await? {
             return Err(rejected("the token was used before"));
         }
-        let record = self
+        let (record, created) = self
             .multipass_customer(&txn, &customer, &email, now)
             .await?;
         customers::apply_multipass(
@@ -81,6 +81,13 @@ impl MultipassSignIn<'_> {
             .await?;
         }
         let issued = self.issue_token(&txn, record.id).await?;
+        if created {
+            self.customer_changed(&txn, CustomerChange::Created, record.id, None)
+                .await?;
+        } else {
+            self.customer_changed(&txn, CustomerChange::Updated, record.id, Some(&record))
+                .await?;
+        }
         txn.commit().await?;
         tracing::info!(customer_id = record.id, "customer signed in with multipass");
         Ok(issued)
@@ -92,17 +99,19 @@ impl MultipassSignIn<'_> {
         customer: &MultipassCustomer,
         email: &Email,
         now: i64,
-    ) -> Result<CustomerRecord, AccountError> {
+    ) -> Result<(CustomerRecord, bool), AccountError> {
         let shop_id = self.shop.id;
         if let Some(identifier) = customer.identifier.as_deref()
             && let Some(found) =
                 customers::find_by_multipass_identifier(txn, shop_id, identifier).await?
         {
-            return Ok(found);
+            return Ok((found, false));
         }
+        let mut created = false;
         let record = match customers::find_by_email_key(txn, shop_id, &email.key()).await? {
             Some(found) => found,
             None => {
+                created = true;
                 customers::insert(
                     txn,
                     NewCustomer {
@@ -128,7 +137,7 @@ impl MultipassSignIn<'_> {
         {
             customers::set_multipass_identifier(txn, self.shop.id, record.id, identifier).await?;
         }
-        Ok(record)
+        Ok((record, created))
     }
 
     /// Adds the addresses the shop sent that are valid and new; one marked `default` becomes the

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{AccountError, CustomerAdmin, now};
+use super::{AccountError, CustomerAdmin, CustomerChange, now};
 use crate::domain::ids::{gid, parse_gid};
 use crate::store::access_tokens;
 use crate::store::addresses;
@@ -112,6 +112,8 @@ impl CustomerAdmin<'_> {
         if !enabled {
             access_tokens::delete_all_for_customer(&txn, self.shop.id, customer.id).await?;
         }
+        self.customer_changed(&txn, CustomerChange::Updated, customer.id, Some(&customer))
+            .await?;
         txn.commit().await?;
         tracing::info!(
             customer_id = customer.id,
@@ -128,7 +130,7 @@ impl CustomerAdmin<'_> {
             return Ok(false);
         };
         let txn = self.inner.db.begin_write().await?;
-        let deleted = self.erase(&txn, &customer).await?;
+        let deleted = self.erase(&txn, &customer, false).await?;
         txn.commit().await?;
         tracing::info!(customer_id = customer.id, "customer erased by the operator");
         Ok(deleted)
@@ -141,7 +143,9 @@ impl CustomerAdmin<'_> {
         &self,
         txn: &impl crate::store::ConnectionTrait,
         customer: &CustomerRecord,
+        erasure: bool,
     ) -> Result<bool, AccountError> {
+        self.customer_removed(txn, customer, erasure).await?;
         outbox::delete_for_customer(
             txn,
             self.shop.id,
@@ -168,12 +172,21 @@ impl CustomerAdmin<'_> {
         )
         .await?;
         // Each order as stored (the REST order JSON); one that cannot be read is left out.
-        let orders =
-            crate::store::orders::of_customer(inner.db.reader(), self.shop.id, customer.id)
-                .await?
-                .into_iter()
-                .filter_map(|(_, document)| serde_json::from_str(document.as_deref()?).ok())
-                .collect();
+        let stored =
+            crate::store::orders::of_customer(inner.db.reader(), self.shop.id, customer.id).await?;
+        let order_ids: Vec<u64> = stored
+            .iter()
+            .filter_map(|(id, _)| u64::try_from(*id).ok())
+            .collect();
+        let orders = stored
+            .into_iter()
+            .filter_map(|(_, document)| serde_json::from_str(document.as_deref()?).ok())
+            .collect();
+        // Downstream tools hear of the request (`customers/data_request`) and export too.
+        let txn = inner.db.begin_write().await?;
+        self.customer_data_requested(&txn, &customer, &order_ids)
+            .await?;
+        txn.commit().await?;
         let metafields = self
             .metafields()
             .of_customers(&[customer.id], crate::store::metafields::Visibility::All)

@@ -1,7 +1,7 @@
 //! customerUpdate: the customer changes their own profile or password.
 
 use super::sign_up::{email_taken, phone_taken};
-use super::{AccountError, IssuedToken, Profiles, now};
+use super::{AccountError, CustomerChange, IssuedToken, Profiles, now};
 use crate::domain::email::Email;
 use crate::domain::names::{NameKind, parse_name};
 use crate::domain::password::Password;
@@ -174,6 +174,8 @@ impl Profiles<'_> {
         if changes_password {
             self.enqueue_password_notice(&txn, &customer).await?;
         }
+        self.customer_changed(&txn, CustomerChange::Updated, current.id, Some(&current))
+            .await?;
         txn.commit().await?;
         if changes_password {
             inner.outbox_signal.notify_one();

@@ -1,7 +1,7 @@
 //! Signing up.
 
 use super::lifecycle::KIND_ACCOUNT_EXISTS;
-use super::{AccountError, SignUps, now};
+use super::{AccountError, CustomerChange, SignUps, now};
 use crate::domain::email::{Email, normalize};
 use crate::domain::ids::new_id;
 use crate::domain::names::{NameKind, parse_name};
@@ -118,6 +118,8 @@ impl SignUps<'_> {
         let created = customers::insert(&txn, new_customer.clone()).await;
         match created {
             Ok(customer) => {
+                self.customer_changed(&txn, CustomerChange::Created, customer.id, None)
+                    .await?;
                 txn.commit().await?;
                 tracing::info!(customer_id = customer.id, "customer signed up");
                 Ok(customer)

@@ -25,6 +25,8 @@ pub mod shop;
 pub mod shopify_webhook;
 pub mod storefront_token;
 pub mod tags;
+pub mod webhook;
+pub mod webhook_payload;
 
 #[cfg(test)]
 mod untrusted_input_properties;

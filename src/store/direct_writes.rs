@@ -471,6 +471,9 @@ impl ColumnKinds {
         kinds.add::<entities::shopify_webhook_event::Entity>()?;
         kinds.add::<entities::storefront_token::Entity>()?;
         kinds.add::<entities::throttle_counter::Entity>()?;
+        kinds.add::<entities::event::Entity>()?;
+        kinds.add::<entities::webhook_subscription::Entity>()?;
+        kinds.add::<entities::webhook_delivery::Entity>()?;
         Ok(kinds)
     }
 
@@ -562,6 +565,9 @@ mod tests {
         reads_every_column_of::<entities::shopify_webhook_event::Entity>(&kinds);
         reads_every_column_of::<entities::storefront_token::Entity>(&kinds);
         reads_every_column_of::<entities::throttle_counter::Entity>(&kinds);
+        reads_every_column_of::<entities::event::Entity>(&kinds);
+        reads_every_column_of::<entities::webhook_subscription::Entity>(&kinds);
+        reads_every_column_of::<entities::webhook_delivery::Entity>(&kinds);
     }
 
     /// A file with a `customers` table, and the writer on it.

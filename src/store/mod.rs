@@ -15,6 +15,7 @@ mod direct_reads;
 mod direct_writes;
 mod entities;
 mod error;
+pub mod events;
 pub mod guards;
 mod id_nodes;
 pub mod metafields;
@@ -23,6 +24,8 @@ pub mod outbox;
 pub mod seed;
 pub mod shops;
 pub mod storefront_tokens;
+pub mod webhook_deliveries;
+pub mod webhook_subscriptions;
 mod write_transaction;
 
 pub use database::{Backend, Database};

@@ -223,6 +223,9 @@ impl Orders<'_> {
                 .filter(|id| existing.contains(id))
                 .or_else(|| email_key.as_ref().and_then(|k| proven.get(k).copied()))
                 .or_else(|| stored.get(&id).and_then(|v| v.customer_id));
+            // `orders/create` or `orders/updated`, in this transaction.
+            self.order_changed(txn, &order, !exists, customer_id)
+                .await?;
             let row = OrderRow {
                 id,
                 customer_id,
