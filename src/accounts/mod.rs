@@ -35,6 +35,9 @@ mod webhook_subscriptions;
 
 use std::sync::Arc;
 
+pub use crate::store::events::EventRecord;
+pub use crate::store::webhook_deliveries::{DeliveryRecord, DeliveryStatus};
+pub use crate::store::webhook_subscriptions::SubscriptionRecord;
 pub use addresses::{AddressArgument, Owner};
 pub use admin_access::AdminAccess;
 pub use back_office::{

@@ -8,6 +8,7 @@ mod orders;
 mod serve;
 mod shops;
 mod tokens;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -96,6 +97,14 @@ pub enum Command {
         #[command(subcommand)]
         command: mail::MailCommand,
     },
+    /// Manage webhook subscriptions; look at, retry and replay deliveries.
+    Webhooks {
+        /// The shop (its handle); the default shop when left out.
+        #[arg(long, global = true)]
+        shop: Option<String>,
+        #[command(subcommand)]
+        command: webhooks::WebhooksCommand,
+    },
     /// Check the configuration, the database and the mail server.
     Doctor,
 }
@@ -165,6 +174,7 @@ async fn dispatch(command: Option<Command>, config: Config) -> anyhow::Result<()
         Command::Orders { shop, command } => orders::run(config, shop, command).await,
         Command::Mail { shop, command } => mail::run(config, shop, command).await,
         Command::Metafields { shop, command } => metafields::run(config, shop, command).await,
+        Command::Webhooks { shop, command } => webhooks::run(config, shop, command).await,
         Command::Doctor => doctor::run(config).await,
     }
 }

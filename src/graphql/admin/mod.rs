@@ -13,6 +13,7 @@ mod metafield_definitions;
 mod mutation;
 mod query;
 mod user_errors;
+mod webhooks;
 
 use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 

@@ -7,6 +7,7 @@ use super::customer_mutations::CustomerMutation;
 use super::lifecycle_mutations::LifecycleMutation;
 use super::metafield::MetafieldMutation;
 use super::metafield_definitions::DefinitionMutation;
+use super::webhooks::WebhookMutation;
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -15,4 +16,5 @@ pub struct Mutation(
     LifecycleMutation,
     MetafieldMutation,
     DefinitionMutation,
+    WebhookMutation,
 );

@@ -33,7 +33,11 @@ pub struct CustomerQuery;
 /// The schema's entry-point for queries. This acts as the public, top-level API from which all queries must start.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "QueryRoot")]
-pub struct QueryRoot(CustomerQuery, super::metafield_definitions::DefinitionQuery);
+pub struct QueryRoot(
+    CustomerQuery,
+    super::metafield_definitions::DefinitionQuery,
+    super::webhooks::WebhookQuery,
+);
 
 /// A list error as GraphQL: the caller's mistakes with their words, ours generically.
 fn list_error(ctx: &Context<'_>, err: CustomerListError) -> async_graphql::Error {
