@@ -56,7 +56,7 @@ enum WebhookDeliveries {
     Table,
     Id,
     ShopId,
-    EventId,
+    EventRef,
     SubscriptionId,
     Topic,
     OrderingKey,
@@ -195,7 +195,7 @@ impl MigrationTrait for Migration {
                     .table(WebhookDeliveries::Table)
                     .col(integer(WebhookDeliveries::Id).primary_key())
                     .col(integer(WebhookDeliveries::ShopId))
-                    .col(integer(WebhookDeliveries::EventId))
+                    .col(integer(WebhookDeliveries::EventRef))
                     .col(integer(WebhookDeliveries::SubscriptionId))
                     .col(text(WebhookDeliveries::Topic, 64))
                     .col(integer(WebhookDeliveries::OrderingKey))
@@ -219,7 +219,7 @@ impl MigrationTrait for Migration {
                     )
                     .foreign_key(
                         ForeignKey::create()
-                            .from(WebhookDeliveries::Table, WebhookDeliveries::EventId)
+                            .from(WebhookDeliveries::Table, WebhookDeliveries::EventRef)
                             .to(Events::Table, Events::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
@@ -261,7 +261,7 @@ impl MigrationTrait for Migration {
                 Index::create()
                     .name("ix_webhook_deliveries_event")
                     .table(WebhookDeliveries::Table)
-                    .col(WebhookDeliveries::EventId)
+                    .col(WebhookDeliveries::EventRef)
                     .to_owned(),
             )
             .await?;

@@ -107,7 +107,7 @@ pub async fn record(
         .map(|(subscription_id, topic)| webhook_delivery::ActiveModel {
             id: Set(new_id()),
             shop_id: Set(event.shop_id),
-            event_id: Set(event.id),
+            event_ref: Set(event.id),
             subscription_id: Set(*subscription_id),
             topic: Set(topic.clone()),
             ordering_key: Set(event.customer_id.unwrap_or(0)),
@@ -204,7 +204,7 @@ pub async fn delete_for_customer(
     // Deliveries first: SQLite does not enforce the cascade unless foreign keys are on.
     webhook_delivery::Entity::delete_many()
         .filter(webhook_delivery::Column::ShopId.eq(shop_id))
-        .filter(webhook_delivery::Column::EventId.is_in(events.iter().copied()))
+        .filter(webhook_delivery::Column::EventRef.is_in(events.iter().copied()))
         .exec(db)
         .await?;
     Ok(event::Entity::delete_many()
@@ -220,7 +220,7 @@ pub async fn delete_for_customer(
 pub async fn purge(db: &impl ConnectionTrait, before_ms: i64) -> Result<u64, StoreError> {
     let open = webhook_delivery::Entity::find()
         .select_only()
-        .column(webhook_delivery::Column::EventId)
+        .column(webhook_delivery::Column::EventRef)
         .filter(webhook_delivery::Column::DeliveredAt.is_null())
         .filter(webhook_delivery::Column::FailedAt.is_null())
         .into_query();
@@ -235,7 +235,7 @@ pub async fn purge(db: &impl ConnectionTrait, before_ms: i64) -> Result<u64, Sto
     let mut purged = 0;
     for chunk in old.chunks(500) {
         webhook_delivery::Entity::delete_many()
-            .filter(webhook_delivery::Column::EventId.is_in(chunk.iter().copied()))
+            .filter(webhook_delivery::Column::EventRef.is_in(chunk.iter().copied()))
             .exec(db)
             .await?;
         purged += event::Entity::delete_many()

@@ -64,7 +64,7 @@ impl From<webhook_delivery::Model> for DeliveryRecord {
         Self {
             id: row.id,
             shop_id: row.shop_id,
-            event_id: row.event_id,
+            event_id: row.event_ref,
             subscription_id: row.subscription_id,
             topic: row.topic,
             customer_id: (row.ordering_key != 0).then_some(row.ordering_key),
@@ -349,7 +349,7 @@ pub async fn insert_replay(
     webhook_delivery::Entity::insert(webhook_delivery::ActiveModel {
         id: Set(id),
         shop_id: Set(shop_id),
-        event_id: Set(event_id),
+        event_ref: Set(event_id),
         subscription_id: Set(subscription_id),
         topic: Set(topic.to_owned()),
         ordering_key: Set(customer_id.unwrap_or(0)),

@@ -48,3 +48,4 @@ mod tcp;
 mod tokens;
 mod transport;
 mod upgrade;
+mod webhooks;

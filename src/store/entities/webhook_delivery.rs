@@ -6,7 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: i64,
     pub shop_id: i64,
-    pub event_id: i64,
+    /// The event delivered (`event_id` names a text column elsewhere).
+    pub event_ref: i64,
     pub subscription_id: i64,
     pub topic: String,
     pub ordering_key: i64,

@@ -7,6 +7,7 @@
 //! - `process`: the real binary, its commands and `storefront serve` processes, killed when the
 //!   test ends;
 //! - `socket`: raw HTTP over a real socket, and the app served on a loopback port;
+//! - `receiver`: a webhook receiver on loopback that keeps what it gets and answers as told;
 //! - `smtp`: an SMTP server on loopback that keeps the messages it receives;
 //! - `database`: a look into the database for what no answer shows.
 
@@ -15,6 +16,7 @@ pub mod app;
 pub mod database;
 pub mod orders;
 pub mod process;
+pub mod receiver;
 pub mod smtp;
 pub mod socket;
 
