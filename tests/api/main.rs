@@ -49,3 +49,4 @@ mod tokens;
 mod transport;
 mod upgrade;
 mod webhooks;
+mod webhooks_interop;
