@@ -50,3 +50,35 @@ pub fn build(
         .dns_resolver(Arc::new(GuardedResolver { allow_private }))
         .build()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    async fn resolve(allow_private: bool, host: &str) -> Result<Vec<SocketAddr>, String> {
+        let name = Name::from_str(host).map_err(|e| e.to_string())?;
+        GuardedResolver { allow_private }
+            .resolve(name)
+            .await
+            .map(Iterator::collect)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The name check of a callback URL cannot see what a name resolves to at send time; the
+    /// resolver does, and refuses a name with any internal address.
+    #[tokio::test]
+    async fn a_name_that_resolves_to_loopback_is_refused_unless_allowed() {
+        let refused = resolve(false, "localhost").await;
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.contains("loopback, private or link-local")),
+            "{refused:?}"
+        );
+        let allowed = resolve(true, "localhost").await.expect("resolves");
+        assert!(allowed.iter().all(|a| a.ip().is_loopback()));
+        assert!(resolve(false, "127.0.0.1").await.is_err());
+    }
+}

@@ -49,4 +49,5 @@ mod tokens;
 mod transport;
 mod upgrade;
 mod webhooks;
+mod webhooks_crash;
 mod webhooks_interop;
