@@ -125,6 +125,10 @@ struct Args {
     /// have no error and a customer.
     #[arg(long)]
     account_document: Option<PathBuf>,
+    /// Webhook subscriptions to `customers/update` (which `write`'s address changes emit), each
+    /// to a receiver in this process that answers 200: what emitting and delivering cost a write.
+    #[arg(long, default_value_t = 0)]
+    webhook_subscriptions: u32,
     /// Extra server settings, `KEY=VALUE` (e.g. STOREFRONT_DATABASE__MAX_CONNECTIONS=4).
     #[arg(long = "server-env", value_parser = parse_key_value)]
     server_env: Vec<(String, String)>,
@@ -184,11 +188,13 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // Seed, in this process, through the project's own store code.
-    let config = Config {
+    let mut config = Config {
         database_url: Some(database_url.clone()),
         data_dir: dir.path().join("data"),
         ..Config::default()
     };
+    // The webhook receiver is on loopback.
+    config.webhooks.allow_private_targets = true;
     let params = config.password.hash;
     let password = "bench-password-Quokka-7".to_owned();
     let email_prefix = format!("bench{}-", time::OffsetDateTime::now_utc().unix_timestamp());
@@ -272,6 +278,30 @@ async fn main() -> anyhow::Result<()> {
             started.elapsed().as_secs_f64()
         );
     }
+    let webhook_receiver = if args.webhook_subscriptions > 0 {
+        let (url, received) = receiver().await?;
+        let webhooks = accounts.in_shop(shop_for_metafields.clone());
+        for _ in 0..args.webhook_subscriptions {
+            webhooks
+                .webhooks()
+                .create(
+                    storefront::domain::webhook::Topic::CustomersUpdate,
+                    storefront::accounts::SubscriptionInput {
+                        callback_url: Some(url.clone()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("a webhook subscription: {e}"))?;
+        }
+        println!(
+            "{} webhook subscription(s) to customers/update at {url}",
+            args.webhook_subscriptions
+        );
+        Some(received)
+    } else {
+        None
+    };
     drop(accounts);
     db.close().await;
 
@@ -286,6 +316,10 @@ async fn main() -> anyhow::Result<()> {
             "1000000000".to_owned(),
         ),
         ("STOREFRONT_CUSTOMERS__MAX_ADDRESSES", "1000000".to_owned()),
+        (
+            "STOREFRONT_WEBHOOKS__ALLOW_PRIVATE_TARGETS",
+            "true".to_owned(),
+        ),
     ];
     for (key, value) in &args.server_env {
         env.push((key.as_str(), value.clone()));
@@ -468,6 +502,19 @@ async fn main() -> anyhow::Result<()> {
         "argon2 ceiling: {ceiling:.1} verifications/s on {cores} cores (m={} KiB, t={}, p={})",
         params.memory_kib, params.iterations, params.parallelism
     );
+    if let Some(received) = &webhook_receiver {
+        // The sender catches up after the load: wait until it is quiet.
+        let mut last = 0;
+        loop {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let now = received.load(std::sync::atomic::Ordering::Relaxed);
+            if now == last {
+                break;
+            }
+            last = now;
+        }
+        println!("webhook deliveries received: {last}");
+    }
     if let Some(login) = results.get("login") {
         println!(
             "login / argon2 ceiling: {:.0} %",
@@ -626,4 +673,23 @@ async fn seed_metafields(
             .map_err(|e| anyhow::anyhow!("setting metafields: {e}"))?;
     }
     Ok(())
+}
+
+/// A webhook receiver on loopback answering 200 to everything; its URL and how many it got.
+async fn receiver() -> anyhow::Result<(String, std::sync::Arc<std::sync::atomic::AtomicU64>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/hook", listener.local_addr()?);
+    let received = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = std::sync::Arc::clone(&received);
+    let router = axum::Router::new().fallback(move || {
+        let counter = std::sync::Arc::clone(&counter);
+        async move {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            "ok"
+        }
+    });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok((url, received))
 }
