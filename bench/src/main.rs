@@ -316,11 +316,14 @@ async fn main() -> anyhow::Result<()> {
             "1000000000".to_owned(),
         ),
         ("STOREFRONT_CUSTOMERS__MAX_ADDRESSES", "1000000".to_owned()),
-        (
+    ];
+    // Only when asked: a release before webhooks refuses the unknown setting.
+    if args.webhook_subscriptions > 0 {
+        env.push((
             "STOREFRONT_WEBHOOKS__ALLOW_PRIVATE_TARGETS",
             "true".to_owned(),
-        ),
-    ];
+        ));
+    }
     for (key, value) in &args.server_env {
         env.push((key.as_str(), value.clone()));
     }

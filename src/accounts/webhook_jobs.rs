@@ -83,6 +83,7 @@ impl Accounts {
                 .map(|s| (s.id, s))
                 .collect();
         let mut ready = Vec::with_capacity(claimed.len());
+        let mut domains: HashMap<i64, Option<String>> = HashMap::new();
         for delivery in claimed {
             let Some(subscription) = subscriptions.get(&delivery.subscription_id) else {
                 continue;
@@ -91,12 +92,23 @@ impl Accounts {
                 .await?
                 .unwrap_or(serde_json::Value::Null);
             let body = webhook::select_fields(&body, &subscription.include_fields);
-            let Some(shop) = self.shop_by_id(delivery.shop_id).await? else {
+            let domain = match domains.get(&delivery.shop_id) {
+                Some(domain) => domain.clone(),
+                None => {
+                    let domain = self
+                        .shop_by_id(delivery.shop_id)
+                        .await?
+                        .map(|shop| shop.domain.clone());
+                    domains.insert(delivery.shop_id, domain.clone());
+                    domain
+                }
+            };
+            let Some(shop_domain) = domain else {
                 continue;
             };
             ready.push(DueDelivery {
                 body: serde_json::to_vec(&body).map_err(|e| AccountError::Internal(Box::new(e)))?,
-                shop_domain: shop.domain.clone(),
+                shop_domain,
                 subscription: subscription.clone(),
                 delivery,
             });
@@ -105,74 +117,22 @@ impl Accounts {
         Ok(ready)
     }
 
-    /// Records an attempt. `disable_after`: how long a subscription may fail without one success.
-    pub async fn delivery_attempted(
+    /// Records a batch of attempts in one transaction (one write per batch, not per delivery:
+    /// the writer is shared with every change). `disable_after`: how long a subscription may
+    /// fail without one success.
+    pub async fn deliveries_attempted(
         &self,
-        due: &DueDelivery,
-        attempt: &Attempt,
+        attempts: &[(DueDelivery, Attempt)],
         schedule: &RetrySchedule,
         disable_after: Duration,
-    ) -> Result<AttemptOutcome, AccountError> {
-        let now = now_ms();
-        let subscription = &due.subscription;
+    ) -> Result<Vec<AttemptOutcome>, AccountError> {
         let txn = self.inner.db.begin_write().await?;
-        let outcome = match attempt {
-            Attempt::Delivered { status } => {
-                webhook_deliveries::mark_delivered(&txn, due.delivery.id, i32::from(*status), now)
-                    .await?;
-                webhook_subscriptions::record_success(&txn, subscription.id).await?;
-                AttemptOutcome::Delivered
-            }
-            Attempt::Failed {
-                status,
-                error,
-                retry_after,
-            } => {
-                let attempts = u32::try_from(due.delivery.attempts).unwrap_or(0) + 1;
-                let next = schedule.delay_after(attempts).map(|delay| {
-                    // The receiver's own wait, when it asks for a longer one.
-                    let delay = retry_after.map_or(delay, |asked| asked.max(delay));
-                    now.saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX))
-                });
-                webhook_deliveries::mark_failed(
-                    &txn,
-                    due.delivery.id,
-                    now,
-                    next,
-                    status.map(i32::from),
-                    error,
-                )
-                .await?;
-                webhook_subscriptions::record_failure(&txn, subscription.id, now).await?;
-                let failing_for = now - subscription.failing_since.unwrap_or(now);
-                let disable_ms = i64::try_from(disable_after.as_millis()).unwrap_or(i64::MAX);
-                if *status == Some(410) {
-                    webhook_subscriptions::disable(
-                        &txn,
-                        subscription.id,
-                        "the endpoint answered 410 Gone",
-                        super::now(),
-                    )
-                    .await?;
-                    AttemptOutcome::Disabled
-                } else if failing_for >= disable_ms {
-                    webhook_subscriptions::disable(
-                        &txn,
-                        subscription.id,
-                        &format!("every delivery failed for {} s", disable_after.as_secs()),
-                        super::now(),
-                    )
-                    .await?;
-                    AttemptOutcome::Disabled
-                } else if next.is_some() {
-                    AttemptOutcome::Retrying
-                } else {
-                    AttemptOutcome::GivenUp
-                }
-            }
-        };
+        let mut outcomes = Vec::with_capacity(attempts.len());
+        for (due, attempt) in attempts {
+            outcomes.push(record_attempt(&txn, due, attempt, schedule, disable_after).await?);
+        }
         txn.commit().await?;
-        Ok(outcome)
+        Ok(outcomes)
     }
 
     /// When the next open delivery falls due (milliseconds), if any.
@@ -193,4 +153,71 @@ impl Accounts {
         txn.commit().await?;
         Ok(purged)
     }
+}
+
+/// One attempt's bookkeeping, in the batch's transaction.
+async fn record_attempt(
+    txn: &impl crate::store::ConnectionTrait,
+    due: &DueDelivery,
+    attempt: &Attempt,
+    schedule: &RetrySchedule,
+    disable_after: Duration,
+) -> Result<AttemptOutcome, AccountError> {
+    let now = now_ms();
+    let subscription = &due.subscription;
+    Ok(match attempt {
+        Attempt::Delivered { status } => {
+            webhook_deliveries::mark_delivered(txn, due.delivery.id, i32::from(*status), now)
+                .await?;
+            webhook_subscriptions::record_success(txn, subscription.id).await?;
+            AttemptOutcome::Delivered
+        }
+        Attempt::Failed {
+            status,
+            error,
+            retry_after,
+        } => {
+            let attempts = u32::try_from(due.delivery.attempts).unwrap_or(0) + 1;
+            let next = schedule.delay_after(attempts).map(|delay| {
+                // The receiver's own wait, when it asks for a longer one.
+                let delay = retry_after.map_or(delay, |asked| asked.max(delay));
+                now.saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX))
+            });
+            webhook_deliveries::mark_failed(
+                txn,
+                due.delivery.id,
+                now,
+                next,
+                status.map(i32::from),
+                error,
+            )
+            .await?;
+            webhook_subscriptions::record_failure(txn, subscription.id, now).await?;
+            let failing_for = now - subscription.failing_since.unwrap_or(now);
+            let disable_ms = i64::try_from(disable_after.as_millis()).unwrap_or(i64::MAX);
+            if *status == Some(410) {
+                webhook_subscriptions::disable(
+                    txn,
+                    subscription.id,
+                    "the endpoint answered 410 Gone",
+                    super::now(),
+                )
+                .await?;
+                AttemptOutcome::Disabled
+            } else if failing_for >= disable_ms {
+                webhook_subscriptions::disable(
+                    txn,
+                    subscription.id,
+                    &format!("every delivery failed for {} s", disable_after.as_secs()),
+                    super::now(),
+                )
+                .await?;
+                AttemptOutcome::Disabled
+            } else if next.is_some() {
+                AttemptOutcome::Retrying
+            } else {
+                AttemptOutcome::GivenUp
+            }
+        }
+    })
 }

@@ -70,7 +70,10 @@ impl Sender {
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let signal = self.accounts.webhook_signal();
-            let mut metrics_at = Instant::now();
+            // The backlog is reported at once, then every METRICS_EVERY.
+            let mut metrics_at = Instant::now()
+                .checked_sub(METRICS_EVERY)
+                .unwrap_or_else(Instant::now);
             loop {
                 let worked = match self.deliver_due().await {
                     Ok(count) => count,
@@ -108,23 +111,30 @@ impl Sender {
         let claim_for = self.timeout + Duration::from_secs(5);
         let batch = self.accounts.due_deliveries(BATCH, claim_for).await?;
         let count = batch.len();
-        futures_util::stream::iter(batch)
-            .for_each_concurrent(self.concurrency, |due| async move {
+        let attempted: Vec<(DueDelivery, Attempt)> = futures_util::stream::iter(batch)
+            .map(|due| async move {
                 let attempt = self.attempt(&due).await;
-                match self
-                    .accounts
-                    .delivery_attempted(&due, &attempt, &self.schedule, self.disable_after)
-                    .await
-                {
-                    Ok(outcome) => self.report(&due, &attempt, outcome),
-                    Err(err) => tracing::warn!(
-                        delivery_id = due.delivery.id,
-                        error = %err,
-                        "webhooks: could not record an attempt (it is sent again once its claim runs out)"
-                    ),
-                }
+                (due, attempt)
             })
+            .buffer_unordered(self.concurrency)
+            .collect()
             .await;
+        match self
+            .accounts
+            .deliveries_attempted(&attempted, &self.schedule, self.disable_after)
+            .await
+        {
+            Ok(outcomes) => {
+                for ((due, attempt), outcome) in attempted.iter().zip(outcomes) {
+                    self.report(due, attempt, outcome);
+                }
+            }
+            Err(err) => tracing::warn!(
+                deliveries = attempted.len(),
+                error = %err,
+                "webhooks: could not record attempts (they are sent again once their claims run out)"
+            ),
+        }
         Ok(count)
     }
 

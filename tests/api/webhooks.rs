@@ -61,12 +61,49 @@ async fn subscribe(
     )
 }
 
-/// The deliveries that came after the first `before`, once the sender is quiet.
-async fn new_deliveries(receiver: &Receiver, before: usize) -> Vec<Received> {
-    receiver
-        .settle(Duration::from_millis(400), Duration::from_secs(10))
-        .await
-        .split_off(before)
+/// The table of write paths: what each delivered since the one before.
+struct Table<'a> {
+    receiver: &'a Receiver,
+    seen: usize,
+    paths: usize,
+    events: Vec<String>,
+}
+
+impl<'a> Table<'a> {
+    fn new(receiver: &'a Receiver) -> Self {
+        Self {
+            receiver,
+            seen: receiver.received().len(),
+            paths: 0,
+            events: Vec::new(),
+        }
+    }
+
+    /// The path just taken delivered one event with exactly these topics (none: no event).
+    async fn expect(&mut self, path: &str, topics: &[Topic]) {
+        let received = self
+            .receiver
+            .settle(Duration::from_millis(400), Duration::from_secs(10))
+            .await
+            .split_off(self.seen);
+        self.seen += received.len();
+        let events: BTreeSet<String> = received.iter().map(Received::event_id).collect();
+        let got: BTreeSet<String> = received.iter().map(Received::topic).collect();
+        let want: BTreeSet<String> = topics.iter().map(|t| t.as_str().to_owned()).collect();
+        assert_eq!(got, want, "{path}: the topics of its event");
+        assert_eq!(
+            received.len(),
+            topics.len(),
+            "{path}: one delivery per topic"
+        );
+        assert_eq!(
+            events.len(),
+            usize::from(!topics.is_empty()),
+            "{path}: one event, got {events:?}"
+        );
+        self.paths += 1;
+        self.events.extend(events);
+    }
 }
 
 fn multipass_token(email: &str) -> String {
@@ -114,55 +151,34 @@ async fn every_write_path_emits_exactly_one_event() {
         .await;
     }
     let shop = app.app.shop();
-    let mut table: Vec<(&str, BTreeSet<String>, usize)> = Vec::new();
-    let mut step = |name: &'static str, received: Vec<Received>, expected: &[Topic]| {
-        let events: BTreeSet<String> = received.iter().map(Received::event_id).collect();
-        let topics: BTreeSet<String> = received.iter().map(Received::topic).collect();
-        let want: BTreeSet<String> = expected.iter().map(|t| t.as_str().to_owned()).collect();
-        assert_eq!(topics, want, "{name}: the topics of its event");
-        assert_eq!(
-            received.len(),
-            expected.len(),
-            "{name}: one delivery per topic"
-        );
-        table.push((name, events.clone(), received.len()));
-        assert_eq!(
-            events.len(),
-            usize::from(!expected.is_empty()),
-            "{name}: one event, got {events:?}"
-        );
-    };
+    let mut table = Table::new(&receiver);
 
     // The storefront.
-    let mut seen = receiver.received().len();
     let created = app.create_customer("webhooks@example.com").await;
     let customer_id = created["id"].as_str().expect("a customer id").to_owned();
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("storefront customerCreate", got, &[Topic::CustomersCreate]);
+    table
+        .expect("storefront customerCreate", &[Topic::CustomersCreate])
+        .await;
 
     let token = app
         .signed_in_customer_existing("webhooks@example.com")
         .await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("storefront login (no change)", got, &[]);
+    table.expect("storefront login (no change)", &[]).await;
 
     app.graphql(
         "mutation($t: String!) { customerUpdate(customerAccessToken: $t, customer: { firstName: \"Grace\", acceptsMarketing: true }) { customerUserErrors { code } } }",
         json!({ "t": token }),
     )
     .await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step(
-        "storefront customerUpdate",
-        got,
-        &[
-            Topic::CustomersUpdate,
-            Topic::CustomersEmailMarketingConsentUpdate,
-        ],
-    );
+    table
+        .expect(
+            "storefront customerUpdate",
+            &[
+                Topic::CustomersUpdate,
+                Topic::CustomersEmailMarketingConsentUpdate,
+            ],
+        )
+        .await;
 
     let address = app
         .graphql(
@@ -175,22 +191,21 @@ async fn every_write_path_emits_exactly_one_event() {
         json!([]),
         "{address}"
     );
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step(
-        "storefront customerAddressCreate",
-        got,
-        &[Topic::CustomersUpdate],
-    );
+    table
+        .expect(
+            "storefront customerAddressCreate",
+            &[Topic::CustomersUpdate],
+        )
+        .await;
 
     app.graphql(
         "mutation($t: String!) { customerUpdate(customerAccessToken: $t, customer: { email: \"webhooks.new@example.com\" }) { customerUserErrors { code } } }",
         json!({ "t": token }),
     )
     .await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("storefront email change", got, &[Topic::CustomersUpdate]);
+    table
+        .expect("storefront email change", &[Topic::CustomersUpdate])
+        .await;
 
     // Recovery asks for a link (no change); the reset with it is one.
     let mails = mail.messages().len();
@@ -200,9 +215,9 @@ async fn every_write_path_emits_exactly_one_event() {
     )
     .await;
     let messages = mail.wait_for(mails + 1).await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("storefront customerRecover (no change)", got, &[]);
+    table
+        .expect("storefront customerRecover (no change)", &[])
+        .await;
     let url = smtp::link(&messages[mails], "reset");
     let reset = app
         .graphql(
@@ -215,13 +230,12 @@ async fn every_write_path_emits_exactly_one_event() {
         json!([]),
         "{reset}"
     );
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step(
-        "storefront customerResetByUrl",
-        got,
-        &[Topic::CustomersPasswordReset, Topic::CustomersUpdate],
-    );
+    table
+        .expect(
+            "storefront customerResetByUrl",
+            &[Topic::CustomersPasswordReset, Topic::CustomersUpdate],
+        )
+        .await;
 
     let multipass = app
         .graphql(
@@ -234,13 +248,9 @@ async fn every_write_path_emits_exactly_one_event() {
         json!([]),
         "{multipass}"
     );
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step(
-        "Multipass sign-in that creates",
-        got,
-        &[Topic::CustomersCreate],
-    );
+    table
+        .expect("Multipass sign-in that creates", &[Topic::CustomersCreate])
+        .await;
 
     // The admin API.
     let admin_created = app
@@ -254,13 +264,12 @@ async fn every_write_path_emits_exactly_one_event() {
         .as_str()
         .unwrap_or_else(|| panic!("{admin_created}"))
         .to_owned();
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step(
-        "admin customerCreate",
-        got,
-        &[Topic::CustomersCreate, Topic::CustomerTagsAdded],
-    );
+    table
+        .expect(
+            "admin customerCreate",
+            &[Topic::CustomersCreate, Topic::CustomerTagsAdded],
+        )
+        .await;
 
     app.admin(
         &admin,
@@ -268,9 +277,9 @@ async fn every_write_path_emits_exactly_one_event() {
         json!({ "id": admin_customer }),
     )
     .await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("admin customerUpdate", got, &[Topic::CustomersUpdate]);
+    table
+        .expect("admin customerUpdate", &[Topic::CustomersUpdate])
+        .await;
 
     app.admin(
         &admin,
@@ -278,13 +287,12 @@ async fn every_write_path_emits_exactly_one_event() {
         json!({ "id": admin_customer }),
     )
     .await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step(
-        "admin tagsRemove",
-        got,
-        &[Topic::CustomersUpdate, Topic::CustomerTagsRemoved],
-    );
+    table
+        .expect(
+            "admin tagsRemove",
+            &[Topic::CustomersUpdate, Topic::CustomerTagsRemoved],
+        )
+        .await;
 
     app.admin(
         &admin,
@@ -292,9 +300,9 @@ async fn every_write_path_emits_exactly_one_event() {
         json!({ "m": [{ "ownerId": admin_customer, "namespace": "custom", "key": "size", "type": "single_line_text_field", "value": "M" }] }),
     )
     .await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("admin metafieldsSet", got, &[Topic::CustomersUpdate]);
+    table
+        .expect("admin metafieldsSet", &[Topic::CustomersUpdate])
+        .await;
 
     app.admin(
         &admin,
@@ -302,13 +310,9 @@ async fn every_write_path_emits_exactly_one_event() {
         json!({}),
     )
     .await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step(
-        "admin customerSet (creates)",
-        got,
-        &[Topic::CustomersCreate],
-    );
+    table
+        .expect("admin customerSet (creates)", &[Topic::CustomersCreate])
+        .await;
 
     // Activation of the customer the back office made, with the URL it generated.
     let activation = app
@@ -323,9 +327,7 @@ async fn every_write_path_emits_exactly_one_event() {
             .as_str()
             .unwrap_or_else(|| panic!("{activation}"))
             .to_owned();
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("admin activation URL (no change)", got, &[]);
+    table.expect("admin activation URL (no change)", &[]).await;
     let activated = app
         .graphql(
             "mutation($url: URL!, $p: String!) { customerActivateByUrl(activationUrl: $url, password: $p) { customerUserErrors { code } } }",
@@ -337,17 +339,16 @@ async fn every_write_path_emits_exactly_one_event() {
         json!([]),
         "{activated}"
     );
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step(
-        "storefront customerActivateByUrl",
-        got,
-        &[
-            Topic::CustomersActivated,
-            Topic::CustomersUpdate,
-            Topic::CustomersEnable,
-        ],
-    );
+    table
+        .expect(
+            "storefront customerActivateByUrl",
+            &[
+                Topic::CustomersActivated,
+                Topic::CustomersUpdate,
+                Topic::CustomersEnable,
+            ],
+        )
+        .await;
 
     // What the operator's command line runs.
     assert!(
@@ -356,36 +357,35 @@ async fn every_write_path_emits_exactly_one_event() {
             .await
             .expect("disabled")
     );
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step(
-        "operator disable",
-        got,
-        &[Topic::CustomersUpdate, Topic::CustomersDisable],
-    );
+    table
+        .expect(
+            "operator disable",
+            &[Topic::CustomersUpdate, Topic::CustomersDisable],
+        )
+        .await;
 
     shop.customer_admin()
         .export_customer("back.office@example.com")
         .await
         .expect("exported")
         .expect("the customer");
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("operator export", got, &[Topic::CustomersDataRequest]);
+    table
+        .expect("operator export", &[Topic::CustomersDataRequest])
+        .await;
 
     // Order ingest.
     let order = crate::support::orders::order(5_551_001, 1001, "webhooks.new@example.com");
     crate::support::orders::import(&app, std::slice::from_ref(&order)).await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("order import (new)", got, &[Topic::OrdersCreate]);
+    table
+        .expect("order import (new)", &[Topic::OrdersCreate])
+        .await;
     let mut changed = order.clone();
     changed["note"] = json!("gift wrap");
     changed["updated_at"] = json!("2030-01-01T00:00:00-05:00");
     crate::support::orders::import(&app, &[changed]).await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("order import (changed)", got, &[Topic::OrdersUpdated]);
+    table
+        .expect("order import (changed)", &[Topic::OrdersUpdated])
+        .await;
 
     // Deletion and erasure.
     app.admin(
@@ -394,9 +394,9 @@ async fn every_write_path_emits_exactly_one_event() {
         json!({ "id": admin_customer }),
     )
     .await;
-    let got = new_deliveries(&receiver, seen).await;
-    seen += got.len();
-    step("admin customerDelete", got, &[Topic::CustomersDelete]);
+    table
+        .expect("admin customerDelete", &[Topic::CustomersDelete])
+        .await;
 
     app.admin(
         &admin,
@@ -404,18 +404,17 @@ async fn every_write_path_emits_exactly_one_event() {
         json!({ "id": customer_id }),
     )
     .await;
-    let got = new_deliveries(&receiver, seen).await;
-    step(
-        "admin customerRequestDataErasure",
-        got,
-        &[Topic::CustomersRedact, Topic::CustomersDelete],
-    );
+    table
+        .expect(
+            "admin customerRequestDataErasure",
+            &[Topic::CustomersRedact, Topic::CustomersDelete],
+        )
+        .await;
 
     // Every event id is its own: no two paths share one.
-    let all: Vec<&String> = table.iter().flat_map(|(_, events, _)| events).collect();
-    let distinct: BTreeSet<&String> = all.iter().copied().collect();
-    assert_eq!(all.len(), distinct.len());
-    assert_eq!(table.len(), 21);
+    let distinct: BTreeSet<&String> = table.events.iter().collect();
+    assert_eq!(distinct.len(), table.events.len());
+    assert_eq!(table.paths, 21);
 }
 
 /// A delivery's headers name the topic, shop, version, delivery and event, and both signatures
@@ -516,6 +515,15 @@ async fn deliveries_carry_both_signatures_and_the_rest_body() {
             "{dropped} left customer bodies in 2025-01"
         );
     }
+    // The attempts are counted per subscription and outcome.
+    let metrics = app.get("/metrics").await.body;
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("storefront_webhook_attempts_total{")
+                && l.contains("outcome=\"delivered\"")),
+        "{metrics}"
+    );
     let narrow_body = narrow.json();
     let keys: BTreeSet<&str> = narrow_body
         .as_object()

@@ -147,6 +147,32 @@ async fn twenty_kills_lose_no_event_and_duplicate_none() {
         *per_email.entry(email).or_default() += 1;
     }
     assert!(per_email.values().all(|&n| n == 1), "one event per sign-up");
+    // What the operator sees.
+    let listed = installation.run_with(&["webhooks", "list", "--json"], &env);
+    let listed: Value = serde_json::from_str(&stdout(&listed)).expect("JSON");
+    assert_eq!(listed[0]["state"], "active", "{listed}");
+    assert_eq!(listed[0]["topic"], "customers/create");
+    let deliveries = installation.run_with(
+        &[
+            "webhooks",
+            "deliveries",
+            "--status",
+            "delivered",
+            "--limit",
+            "5",
+            "--json",
+        ],
+        &env,
+    );
+    let deliveries: Value = serde_json::from_str(&stdout(&deliveries)).expect("JSON");
+    assert_eq!(deliveries.as_array().map(Vec::len), Some(5), "{deliveries}");
+    assert!(
+        deliveries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|d| d["status"] == "delivered")
+    );
     eprintln!(
         "{RUNS} kills: {} sign-ups acknowledged, {} events delivered, {} requests received ({} deliveries)",
         acknowledged.len(),
