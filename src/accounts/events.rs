@@ -54,10 +54,19 @@ impl ShopAccounts {
         customer_id: i64,
         before: Option<&CustomerRecord>,
     ) -> Result<(), AccountError> {
-        let after = customers::find_by_id(txn, self.shop.id, customer_id).await?;
+        // The customer as it is now decides the extra topics (tags, consent, state) when there is
+        // a version to compare with; otherwise it is read only for a body someone wants.
+        let mut after = if before.is_some() || change == CustomerChange::Created {
+            customers::find_by_id(txn, self.shop.id, customer_id).await?
+        } else {
+            None
+        };
         let topics = customer_topics(change, before, after.as_ref());
         let mut bodies = Bodies::new(self, txn, &topics).await?;
         if bodies.wanted() {
+            if after.is_none() {
+                after = customers::find_by_id(txn, self.shop.id, customer_id).await?;
+            }
             let addresses = match &after {
                 Some(customer) if bodies.wants_customer() => {
                     addresses::list_for_customers(txn, self.shop.id, &[customer.id]).await?
