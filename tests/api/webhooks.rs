@@ -885,7 +885,8 @@ async fn internal_callback_urls_are_refused() {
 
     // Allowed while the subscription was made, refused at the attempt once the setting is off.
     let receiver = Receiver::start().await;
-    let mut app = TestApp::spawn_with(allow_loopback).await;
+    // Without background tasks: only the restarted app's sender may send.
+    let mut app = TestApp::spawn_quiet_with(allow_loopback).await;
     let admin = app.admin_token("read_customers,write_customers").await;
     subscribe(
         &app,
