@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{AccountError, ShopAccounts};
+use super::{AccountError, ShopAccounts, now_ms};
 use crate::domain::customer::{CustomerRecord, CustomerState};
 use crate::domain::ids::new_id;
 use crate::domain::order::Order;
@@ -358,12 +358,6 @@ impl Bodies {
         }
         Ok(())
     }
-}
-
-/// Milliseconds since the epoch: delivery times need them.
-pub fn now_ms() -> i64 {
-    let now = time::OffsetDateTime::now_utc();
-    i64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

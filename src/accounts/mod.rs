@@ -44,10 +44,9 @@ pub use back_office::{
     Actor, CustomerChanges, CustomerListError, CustomerListRequest, CustomerPage, SetIdentifier,
 };
 pub use back_office_lifecycle::ErasureRequested;
-pub use clock::now;
+pub use clock::{now, now_ms};
 pub use error::AccountError;
 pub(crate) use events::CustomerChange;
-pub use events::now_ms;
 pub use hasher::Hasher;
 pub use housekeeping::{Purged, Retention};
 pub use lifecycle::TokenFailure;
