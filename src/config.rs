@@ -356,6 +356,11 @@ pub struct CustomersConfig {
     /// How long after `customerRequestDataErasure` the customer is erased, in days (0: at
     /// once). Until then the request can be cancelled.
     pub erasure_hold_days: u32,
+    /// `customers import`: refuse fast or unsalted password digests (MD5, SHA-x, phpass,
+    /// Magento 0/1...) instead of wrapping them in argon2id; their customers are refused.
+    pub import_refuse_fast_hashes: bool,
+    /// `customers import --invite email`: invitations queued per minute for a shop.
+    pub import_invites_per_minute: u32,
 }
 
 impl Default for CustomersConfig {
@@ -368,6 +373,8 @@ impl Default for CustomersConfig {
             reveal_unknown_email_on_recover: false,
             uniform_sign_up: false,
             erasure_hold_days: 0,
+            import_refuse_fast_hashes: false,
+            import_invites_per_minute: 60,
         }
     }
 }

@@ -280,8 +280,24 @@ impl App {
         tokio::spawn(async move {
             let mut every =
                 tokio::time::interval(Duration::from_secs(settings.interval_seconds.max(1)));
+            let mut legacy_schemes = std::collections::BTreeSet::new();
             loop {
                 every.tick().await;
+                // Counted here, not at every metrics scrape: it reads every imported hash.
+                match accounts.legacy_hashes_remaining().await {
+                    Ok(counts) => {
+                        for scheme in legacy_schemes.difference(&counts.keys().cloned().collect()) {
+                            crate::metrics::legacy_password_hashes(scheme, 0);
+                        }
+                        for (scheme, remaining) in &counts {
+                            crate::metrics::legacy_password_hashes(scheme, *remaining);
+                        }
+                        legacy_schemes = counts.into_keys().collect();
+                    }
+                    Err(err) => {
+                        tracing::warn!(error = %err, "counting imported password hashes failed")
+                    }
+                }
                 if let Err(err) = accounts.erase_due_customers().await {
                     tracing::warn!(error = %err, "requested erasures failed");
                 }

@@ -99,6 +99,18 @@ pub fn webhook_backlog(subscription: &str, pending: i64, oldest_seconds: f64) {
         .set(oldest_seconds);
 }
 
+/// Imported password hashes still waiting for the login that replaces them, per scheme.
+pub fn legacy_password_hashes(scheme: &str, remaining: u64) {
+    metrics::gauge!("storefront_legacy_password_hashes_remaining", "scheme" => scheme.to_owned())
+        .set(remaining as f64);
+}
+
+/// A login replaced an imported hash of `scheme` (between two counts of them).
+pub fn legacy_password_hash_replaced(scheme: &str) {
+    metrics::gauge!("storefront_legacy_password_hashes_remaining", "scheme" => scheme.to_owned())
+        .decrement(1.0);
+}
+
 pub fn webhook_subscription_disabled() {
     metrics::counter!("storefront_webhook_subscriptions_disabled_total").increment(1);
 }

@@ -16,6 +16,7 @@ mod m20261202_000001_admin_api;
 mod m20261202_000002_customer_erasure;
 mod m20261203_000001_metafields;
 mod m20261204_000001_webhooks;
+mod m20261206_000001_customer_imports;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_customer_erasure::Migration),
             Box::new(m20261203_000001_metafields::Migration),
             Box::new(m20261204_000001_webhooks::Migration),
+            Box::new(m20261206_000001_customer_imports::Migration),
         ]
     }
 }

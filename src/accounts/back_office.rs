@@ -16,6 +16,7 @@ use crate::domain::customer_search::{self, CustomerSearch, SearchError, SearchWa
 use crate::domain::email::Email;
 use crate::domain::ids::new_id;
 use crate::domain::names::{NameKind, parse_name};
+use crate::domain::note::parse_note;
 use crate::domain::pagination::{MAX_PAGE_SIZE, PageError};
 use crate::domain::phone::parse_phone;
 use crate::domain::problem::{ErrorCode, Problem, Problems};
@@ -26,9 +27,6 @@ use crate::store::customer_search::{
 };
 use crate::store::customers::{self, Change, CustomerRecord, CustomerState, NewCustomer};
 use crate::store::{ConnectionTrait, StoreError, UniqueKey, access_tokens};
-
-/// Longest note kept (Shopify's limit is not published; this keeps a row bounded).
-pub const MAX_NOTE_CHARS: usize = 5_000;
 
 /// Who acts: the admin token (named in the audit trail).
 #[derive(Debug, Clone, Copy)]
@@ -136,33 +134,6 @@ fn decode_cursor(cursor: &str, sort: CustomerSort) -> Option<CustomerCursor> {
         id: body.last_id,
         value,
     })
-}
-
-fn parse_note(note: Option<String>) -> Result<Option<String>, Problem> {
-    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    // Lines and tabs are a note's; other control characters (NUL above all, which PostgreSQL
-    // cannot store) are not.
-    if note.as_deref().is_some_and(|n| {
-        n.chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    }) {
-        return Err(Problem::new(
-            "note",
-            ErrorCode::Invalid,
-            "Note cannot contain control characters",
-        ));
-    }
-    if note
-        .as_deref()
-        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
-    {
-        return Err(Problem::new(
-            "note",
-            ErrorCode::TooLong,
-            format!("Note is too long (maximum is {MAX_NOTE_CHARS} characters)"),
-        ));
-    }
-    Ok(note)
 }
 
 /// The customer, when it is at `expected` (or nothing is expected); otherwise the conflict.
@@ -854,17 +825,5 @@ mod tests {
         let id = encode_cursor(9, &SortValue::None, 3);
         assert_eq!(decode_cursor(&id, CustomerSort::Id).map(|c| c.id), Some(9));
         assert_eq!(decode_cursor("not a cursor", CustomerSort::Id), None);
-    }
-
-    #[test]
-    fn notes_are_trimmed_emptied_and_capped() {
-        assert_eq!(parse_note(Some("  hi ".into())), Ok(Some("hi".into())));
-        assert_eq!(parse_note(Some("   ".into())), Ok(None));
-        assert!(parse_note(Some("x".repeat(MAX_NOTE_CHARS + 1))).is_err());
-        assert_eq!(
-            parse_note(Some("two\nlines\tand tab".into())),
-            Ok(Some("two\nlines\tand tab".into()))
-        );
-        assert!(parse_note(Some("nul\u{0}".into())).is_err());
     }
 }

@@ -23,7 +23,7 @@ fn already_enabled() -> AccountError {
 impl BackOffice<'_> {
     /// A new activation token for a customer who cannot log in yet: it becomes the customer's
     /// only one (an earlier URL or invitation stops working). The claims, signed by the caller.
-    async fn new_activation(
+    pub(super) async fn new_activation(
         &self,
         txn: &impl ConnectionTrait,
         customer: &CustomerRecord,

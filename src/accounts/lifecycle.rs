@@ -312,6 +312,20 @@ impl ShopAccounts {
         recipient: &str,
         claims: Option<&TokenClaims>,
     ) -> Result<(), AccountError> {
+        self.enqueue_mail_at(txn, kind, customer_id, recipient, claims, None)
+            .await
+    }
+
+    /// [`Self::enqueue_mail`], not sent before `not_before` (when given).
+    pub(super) async fn enqueue_mail_at(
+        &self,
+        txn: &impl crate::store::ConnectionTrait,
+        kind: &str,
+        customer_id: Option<i64>,
+        recipient: &str,
+        claims: Option<&TokenClaims>,
+        not_before: Option<i64>,
+    ) -> Result<(), AccountError> {
         let payload = claims
             .map(serde_json::to_string)
             .transpose()
@@ -326,6 +340,7 @@ impl ShopAccounts {
                 recipient,
                 payload,
                 now: now(),
+                not_before,
             },
         )
         .await?;

@@ -12,6 +12,7 @@ mod admin_access;
 mod back_office;
 mod back_office_lifecycle;
 mod clock;
+mod customer_import;
 mod error;
 mod events;
 mod hasher;
@@ -45,6 +46,7 @@ pub use back_office::{
 };
 pub use back_office_lifecycle::ErasureRequested;
 pub use clock::{now, now_ms};
+pub use customer_import::{BatchOutcome, ImportOptions, InviteSchedule, RowOutcome};
 pub use error::AccountError;
 pub(crate) use events::CustomerChange;
 pub use hasher::Hasher;
@@ -170,6 +172,8 @@ shop_services! {
     AdminTokens => admin_tokens,
     /// What the admin API does with customers (`back_office`).
     BackOffice => back_office,
+    /// Customers brought in from another platform (`customer_import`).
+    CustomerImports => customer_imports,
     /// Customers' metafield values: batched reads, atomic sets, deletes (`metafields`).
     Metafields => metafields,
     /// The shop's metafield definitions (`metafield_definitions`).

@@ -99,8 +99,13 @@ impl Sessions<'_> {
         let issued = self.issue_token(&txn, customer.id).await?;
         txn.commit().await?;
         if upgraded_hash.is_some() {
+            let legacy = crate::domain::legacy_hash::stored_scheme(&stored_hash);
+            if let Some(scheme) = legacy {
+                crate::metrics::legacy_password_hash_replaced(scheme);
+            }
             tracing::info!(
                 customer_id = customer.id,
+                imported_scheme = legacy,
                 "password hash upgraded to current parameters"
             );
         }

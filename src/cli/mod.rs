@@ -5,6 +5,7 @@ mod doctor;
 mod mail;
 mod metafields;
 mod orders;
+mod progress;
 mod serve;
 mod shops;
 mod tokens;

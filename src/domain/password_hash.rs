@@ -8,6 +8,7 @@ use argon2::password_hash::{Output, ParamsString, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use serde::{Deserialize, Serialize};
 
+use super::legacy_hash::{self, Stored};
 use super::password::Password;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +161,19 @@ impl PasswordHashing {
 
     /// Returns the parameters of the stored hash when the password matches it.
     fn check(&self, password: &Password, stored: &str) -> Option<HashParams> {
+        if stored.starts_with(legacy_hash::STORED_PREFIX) {
+            // A hash imported from another platform: verified by its scheme, and always
+            // replaced by the configured argon2id at this login.
+            let legacy = Stored::decode(stored)?;
+            let matches = legacy.verify(password.expose().as_bytes(), |secret, phc| {
+                self.check(&Password::candidate(secret), phc).is_some()
+            });
+            return matches.then_some(HashParams {
+                memory_kib: 0,
+                iterations: 0,
+                parallelism: 0,
+            });
+        }
         let parsed = PasswordHash::new(stored).ok()?;
         let params = Params::try_from(&parsed).ok()?;
         // Verify with the algorithm and parameters the hash was made with, whatever the current

@@ -7,6 +7,7 @@ pub mod addresses;
 pub mod admin_tokens;
 mod checkpoint;
 pub mod customer_audit;
+pub mod customer_imports;
 pub mod customer_search;
 pub mod customer_tags;
 pub mod customers;

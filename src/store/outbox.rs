@@ -36,6 +36,8 @@ pub struct NewMessage<'a> {
     pub recipient: &'a str,
     pub payload: Option<String>,
     pub now: i64,
+    /// Not sent before this time (an import's invitations, spread to the shop's rate).
+    pub not_before: Option<i64>,
 }
 
 pub async fn enqueue(db: &impl ConnectionTrait, message: NewMessage<'_>) -> Result<(), StoreError> {
@@ -48,7 +50,9 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: NewMessage<'_>) -> Resu
         payload: Set(message.payload),
         created_at: Set(message.now),
         attempts: Set(0),
-        next_attempt_at: Set(message.now),
+        next_attempt_at: Set(message
+            .not_before
+            .map_or(message.now, |at| Ord::max(at, message.now))),
         locked_until: Set(None),
         sent_at: Set(None),
         failed_at: Set(None),
@@ -58,6 +62,25 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: NewMessage<'_>) -> Resu
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// When the shop's last pending message of `kind` is scheduled (to queue more behind it).
+pub async fn last_scheduled(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    kind: &str,
+) -> Result<Option<i64>, StoreError> {
+    let last: Option<Option<i64>> = mail_outbox::Entity::find()
+        .select_only()
+        .column_as(mail_outbox::Column::NextAttemptAt.max(), "last")
+        .filter(mail_outbox::Column::ShopId.eq(shop_id))
+        .filter(mail_outbox::Column::Kind.eq(kind))
+        .filter(mail_outbox::Column::SentAt.is_null())
+        .filter(mail_outbox::Column::FailedAt.is_null())
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(last.flatten())
 }
 
 /// Messages that are due and not claimed by another sender, oldest first, of every shop (one

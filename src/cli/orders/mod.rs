@@ -12,14 +12,11 @@
 mod input;
 mod json_array;
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde::Serialize;
 use storefront::accounts::{AccountError, ImportOutcome};
 use storefront::config::Config;
@@ -174,20 +171,10 @@ impl Summary {
     }
 }
 
-fn open(path: &PathBuf) -> anyhow::Result<Box<dyn BufRead + Send>> {
-    // Large reads: the readers scan every byte, and fewer system calls keep that cheap.
-    const BUFFER: usize = 256 * 1024;
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(BufReader::with_capacity(BUFFER, std::io::stdin())));
-    }
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    Ok(Box::new(BufReader::with_capacity(BUFFER, file)))
-}
-
 async fn import(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow::Result<Summary> {
     // The input is opened and its start checked before the database: a wrong file or format
     // fails at once.
-    let input = open(&args.file)?;
+    let input = super::progress::open_input(&args.file)?;
     let records: Box<dyn Records> = match args.format {
         Format::Jsonl => Box::new(JsonLines::new(input)),
         Format::Json => Box::new(JsonOrders::new(input)?),
@@ -197,7 +184,7 @@ async fn import(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow
     let orders = accounts.orders();
     let batch_size = usize::try_from(args.batch_size).unwrap_or(500);
 
-    let progress = progress_bar();
+    let progress = super::progress::progress_bar("orders");
     let result = pump(records, batch_size, &progress, |batch| {
         orders.import_batch(batch)
     })
@@ -212,27 +199,6 @@ async fn import(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow
         None => Ok(summary),
         Some(failure) => Err(failure),
     }
-}
-
-/// A spinner on stderr with the records read and their rate. Hidden when stderr is not a
-/// terminal, so that captured output stays clean.
-fn progress_bar() -> ProgressBar {
-    let bar = ProgressBar::new_spinner();
-    let style =
-        ProgressStyle::with_template("{spinner} {human_pos} orders read ({rate}), {elapsed} {msg}")
-            .map(|style| {
-                style.with_key(
-                    "rate",
-                    |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
-                        let _ = write!(out, "{:.0}/s", state.per_sec());
-                    },
-                )
-            });
-    if let Ok(style) = style {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
 }
 
 /// Batches of parsed orders with the position of their first and last record.

@@ -5,6 +5,7 @@ pub mod customer;
 pub mod customer_access_token;
 pub mod customer_address;
 pub mod customer_audit;
+pub mod customer_import;
 pub mod customer_metafield;
 pub mod customer_tag;
 pub mod event;

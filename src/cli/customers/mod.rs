@@ -1,11 +1,21 @@
-//! `storefront customers`: invite, list, show, disable, enable, erase and export customers of a
-//! shop.
+//! `storefront customers`: import, invite, list, show, disable, enable, erase and export
+//! customers of a shop.
+
+mod import;
 
 use clap::Subcommand;
 use storefront::config::Config;
 
 #[derive(Subcommand)]
 pub enum CustomersCommand {
+    /// Import customers from Shopify's customer CSV export or from JSONL (with password hashes
+    /// from other platforms); safe to run again.
+    ///
+    /// Customers are matched by their id on the old platform, then by email: a new one is
+    /// created, a known one updated, one imported from the same record before is left alone.
+    /// Exit status: 0 when every customer was imported, 1 when some were refused (the others
+    /// were imported), 2 when the import could not run to its end.
+    Import(import::ImportArgs),
     /// Invite a customer: the account is created disabled and an activation email is sent.
     Invite {
         email: String,
@@ -50,6 +60,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let accounts = super::open_shop(&config, shop.as_deref()).await?;
     match command {
+        CustomersCommand::Import(args) => return import::run(&config, &accounts, args).await,
         CustomersCommand::Invite {
             email,
             first_name,
