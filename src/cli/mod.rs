@@ -190,7 +190,7 @@ async fn open(config: &Config) -> anyhow::Result<(Accounts, Arc<Shop>)> {
 }
 
 /// The use cases of the shop a command names with `--shop` (the default shop without it).
-async fn open_shop(config: &Config, shop: Option<&str>) -> anyhow::Result<ShopAccounts> {
+pub(crate) async fn open_shop(config: &Config, shop: Option<&str>) -> anyhow::Result<ShopAccounts> {
     let (accounts, default_shop) = open(config).await?;
     let shop = match shop {
         None => default_shop,

@@ -387,6 +387,24 @@ async fn every_write_path_emits_exactly_one_event() {
         .expect("order import (changed)", &[Topic::OrdersUpdated])
         .await;
 
+    // Customer import: a new record, the same record again, and a changed one.
+    let imported =
+        r#"{"id": "legacy-41", "email": "webhooks.imported@example.com", "first_name": "Ida"}"#;
+    let options = storefront::accounts::ImportOptions::default();
+    crate::support::customers::import_jsonl(&app, imported, options).await;
+    table
+        .expect("customer import (new)", &[Topic::CustomersCreate])
+        .await;
+    crate::support::customers::import_jsonl(&app, imported, options).await;
+    table
+        .expect("customer import (the same record again)", &[])
+        .await;
+    let renamed = imported.replace("Ida", "Ada");
+    crate::support::customers::import_jsonl(&app, &renamed, options).await;
+    table
+        .expect("customer import (changed)", &[Topic::CustomersUpdate])
+        .await;
+
     // Deletion and erasure.
     app.admin(
         &admin,
@@ -414,7 +432,7 @@ async fn every_write_path_emits_exactly_one_event() {
     // Every event id is its own: no two paths share one.
     let distinct: BTreeSet<&String> = table.events.iter().collect();
     assert_eq!(distinct.len(), table.events.len());
-    assert_eq!(table.paths, 21);
+    assert_eq!(table.paths, 24);
 }
 
 /// A delivery's headers name the topic, shop, version, delivery and event, and both signatures

@@ -152,8 +152,8 @@ fn human_duration(seconds: f64) -> String {
     }
 }
 
-pub async fn run(config: &Config, accounts: &ShopAccounts, args: ImportArgs) -> anyhow::Result<()> {
-    match import(config, accounts, args).await {
+pub async fn run(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow::Result<()> {
+    match import(config, shop, args).await {
         Ok(summary) if summary.refused == 0 => Ok(()),
         Ok(summary) => Err(anyhow::anyhow!(
             "{} of {} customer(s) were refused; the others were {}",
@@ -169,16 +169,15 @@ pub async fn run(config: &Config, accounts: &ShopAccounts, args: ImportArgs) -> 
     }
 }
 
-async fn import(
-    config: &Config,
-    accounts: &ShopAccounts,
-    args: ImportArgs,
-) -> anyhow::Result<Summary> {
+async fn import(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow::Result<Summary> {
+    // The input is opened and its start checked before the database: a wrong file or format
+    // fails at once.
     let input = super::super::progress::open_input(&args.file)?;
     let records: Box<dyn Records> = match args.format {
         Format::Jsonl => Box::new(JsonlRecords::new(input)),
         Format::ShopifyCsv => Box::new(CsvRecords::new(input)?),
     };
+    let accounts = &crate::cli::open_shop(config, shop).await?;
     let options = ImportOptions {
         dry_run: args.dry_run,
         invite: args.invite == Invite::Email,

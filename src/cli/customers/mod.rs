@@ -16,6 +16,13 @@ pub enum CustomersCommand {
     /// Exit status: 0 when every customer was imported, 1 when some were refused (the others
     /// were imported), 2 when the import could not run to its end.
     Import(import::ImportArgs),
+    #[command(flatten)]
+    Manage(ManageCommand),
+}
+
+/// What is done to customers one at a time.
+#[derive(Subcommand)]
+pub enum ManageCommand {
     /// Invite a customer: the account is created disabled and an activation email is sent.
     Invite {
         email: String,
@@ -58,10 +65,20 @@ pub async fn run(
     shop: Option<String>,
     command: CustomersCommand,
 ) -> anyhow::Result<()> {
+    match command {
+        CustomersCommand::Import(args) => import::run(&config, shop.as_deref(), args).await,
+        CustomersCommand::Manage(command) => manage(config, shop, command).await,
+    }
+}
+
+async fn manage(
+    config: Config,
+    shop: Option<String>,
+    command: ManageCommand,
+) -> anyhow::Result<()> {
     let accounts = super::open_shop(&config, shop.as_deref()).await?;
     match command {
-        CustomersCommand::Import(args) => return import::run(&config, &accounts, args).await,
-        CustomersCommand::Invite {
+        ManageCommand::Invite {
             email,
             first_name,
             last_name,
@@ -92,7 +109,7 @@ pub async fn run(
                 }
             }
         }
-        CustomersCommand::List {
+        ManageCommand::List {
             search,
             limit,
             json,
@@ -115,7 +132,7 @@ pub async fn run(
                 }
             }
         }
-        CustomersCommand::Show { customer, json } => {
+        ManageCommand::Show { customer, json } => {
             let found = accounts
                 .customer_admin()
                 .find_customer(&customer)
@@ -144,7 +161,7 @@ pub async fn run(
                 );
             }
         }
-        CustomersCommand::Disable { customer } => {
+        ManageCommand::Disable { customer } => {
             if !accounts
                 .customer_admin()
                 .set_customer_enabled(&customer, false)
@@ -154,7 +171,7 @@ pub async fn run(
             }
             eprintln!("disabled {customer}; their sessions have ended");
         }
-        CustomersCommand::Enable { customer } => {
+        ManageCommand::Enable { customer } => {
             if !accounts
                 .customer_admin()
                 .set_customer_enabled(&customer, true)
@@ -164,7 +181,7 @@ pub async fn run(
             }
             eprintln!("enabled {customer}");
         }
-        CustomersCommand::Delete { customer, yes } => {
+        ManageCommand::Delete { customer, yes } => {
             if !yes {
                 anyhow::bail!(
                     "deleting erases the customer, their addresses, sessions and mail: add --yes"
@@ -175,7 +192,7 @@ pub async fn run(
             }
             eprintln!("erased {customer}");
         }
-        CustomersCommand::Export { customer } => {
+        ManageCommand::Export { customer } => {
             let export = accounts
                 .customer_admin()
                 .export_customer(&customer)

@@ -1123,7 +1123,7 @@ mod tests {
 
     #[test]
     fn scrypt_refuses_absurd_costs_and_damage() {
-        let tail = "TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWIurzDZLiKjiG";
+        let tail = "TmFDbA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o";
         let message = refused(&format!("$scrypt$ln=21,r=8,p=1${tail}"), &[tail]);
         assert!(message.contains("limit"), "{message}");
         refused(&format!("$scrypt$ln=20,r=16,p=1${tail}"), &[tail]);
@@ -1375,27 +1375,27 @@ mod tests {
         let md5 = "67a1e09bb1f83f5007dc119c14d663aa";
         let sha256 = "13601bda4ea78e55a07b98866d2be6be0744e3866f13c00c811cab608a28f322";
         for input in [
-            format!("{md5}:salt:3"),
-            format!("{md5}:salt:4"),
-            format!("{md5}:salt:x"),
-            format!("{md5}:salt:1"),
-            format!("{md5}:salt:"),
+            format!("{md5}:Xq7pZw:3"),
+            format!("{md5}:Xq7pZw:4"),
+            format!("{md5}:Xq7pZw:x"),
+            format!("{md5}:Xq7pZw:1"),
+            format!("{md5}:Xq7pZw:"),
             format!("{sha256}::2"),
-            format!("{sha256}:salt:3_8_2_67108864"),
-            format!("{sha256}:salt:3_32_0_67108864"),
-            format!("{sha256}:salt:3_32_2_1024"),
-            format!("{sha256}:salt:3_32_2"),
-            format!("{md5}:salt:0:0:0:0:0"),
-            format!("{}:salt", &md5[1..]),
-            format!("{}zz:salt", &md5[2..]),
-            format!("{md5}"),
-            ":salt:0".to_owned(),
+            format!("{sha256}:Xq7pZw:3_8_2_67108864"),
+            format!("{sha256}:Xq7pZw:3_32_0_67108864"),
+            format!("{sha256}:Xq7pZw:3_32_2_1024"),
+            format!("{sha256}:Xq7pZw:3_32_2"),
+            format!("{md5}:Xq7pZw:0:0:0:0:0"),
+            format!("{}:Xq7pZw", &md5[1..]),
+            format!("{}zz:Xq7pZw", &md5[2..]),
+            md5.to_owned(),
+            ":Xq7pZw:0".to_owned(),
         ] {
-            refused(&input, &[md5, &md5[2..], sha256, "salt"]);
+            refused(&input, &[md5, &md5[2..], sha256, "Xq7pZw"]);
         }
-        let message = refused(&format!("{sha256}:salt:3_32_2_2147483648"), &[sha256]);
+        let message = refused(&format!("{sha256}:Xq7pZw:3_32_2_2147483648"), &[sha256]);
         assert!(message.contains("1 GiB"), "{message}");
-        let message = refused(&format!("{sha256}:salt:3_32_9_1073741824"), &[sha256]);
+        let message = refused(&format!("{sha256}:Xq7pZw:3_32_9_1073741824"), &[sha256]);
         assert!(message.contains("4 GiB"), "{message}");
     }
 

@@ -9,10 +9,13 @@
 //! - `socket`: raw HTTP over a real socket, and the app served on a loopback port;
 //! - `receiver`: a webhook receiver on loopback that keeps what it gets and answers as told;
 //! - `smtp`: an SMTP server on loopback that keeps the messages it receives;
-//! - `database`: a look into the database for what no answer shows.
+//! - `database`: a look into the database for what no answer shows;
+//! - `customers`: customers imported in-process, as `customers import` imports them;
+//! - `orders`: Shopify order bodies and their delivery.
 
 pub mod admin;
 pub mod app;
+pub mod customers;
 pub mod database;
 pub mod orders;
 pub mod process;
