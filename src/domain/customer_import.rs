@@ -486,3 +486,121 @@ impl ShopifyCsvColumns {
         fields.check(None)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,Default Address Address1,Default Address Address2,Default Address City,Default Address Province Code,Default Address Country Code,Default Address Zip,Default Address Phone,Phone,Accepts SMS Marketing,Total Spent,Total Orders,Note,Tax Exempt,Tags";
+
+    fn csv_row(row: &str) -> Result<CustomerImportRecord, String> {
+        let columns =
+            ShopifyCsvColumns::from_header(HEADER.split(',')).expect("the export's header");
+        let cells: Vec<&str> = row.split(',').collect();
+        columns.parse_row(|i| cells.get(i).copied())
+    }
+
+    fn jsonl(line: &str) -> Result<CustomerImportRecord, String> {
+        match JsonlContext::default().parse_line(line)? {
+            JsonlLine::Customer(record) => Ok(*record),
+            _ => panic!("not a customer line"),
+        }
+    }
+
+    #[test]
+    fn a_csv_row_maps_shopify_s_columns_and_drops_spreadsheet_guards() {
+        let record = csv_row("'123,Ada,Lovelace,Ada@Example.com,yes,,1 Main St,,Ottawa,ON,CA,'K1A 0B1,,'+16135550074,yes,99.00,4,a note,no,vip")
+            .expect("imported");
+        assert_eq!(record.external_id.as_deref(), Some("123"));
+        assert_eq!(record.email.key(), "ada@example.com");
+        assert_eq!(record.phone.as_deref(), Some("+16135550074"));
+        assert!(record.accepts_marketing);
+        assert_eq!(record.tags, ["vip"]);
+        assert_eq!(record.note.as_deref(), Some("a note"));
+        let address = &record.addresses[0];
+        assert_eq!(address.zip.as_deref(), Some("K1A 0B1"));
+        assert_eq!(address.province_code.as_deref(), Some("ON"));
+        assert_eq!(address.country.as_deref(), Some("Canada"));
+        assert_eq!(address.first_name.as_deref(), Some("Ada"));
+        assert!(record.password.is_none());
+    }
+
+    #[test]
+    fn a_header_without_email_is_not_a_customer_export() {
+        assert!(ShopifyCsvColumns::from_header(["Name", "Total"]).is_err());
+        // A byte-order mark and other case still find the column.
+        assert!(ShopifyCsvColumns::from_header(["\u{feff}EMAIL"]).is_ok());
+    }
+
+    #[test]
+    fn refusals_name_the_field_but_never_the_value() {
+        let bad_email =
+            csv_row("1,Ada,L,secret-value-not-an-email,no,,,,,,,,,,,,,,,").expect_err("refused");
+        assert_eq!(bad_email, "email: Email is invalid");
+        let bad_bool =
+            csv_row("1,Ada,L,ada@example.com,perhaps,,,,,,,,,,,,,,,").expect_err("refused");
+        assert!(!bad_bool.contains("perhaps"), "{bad_bool}");
+        let missing = csv_row("1,Ada,L,,no,,,,,,,,,,,,,,,").expect_err("refused");
+        assert!(missing.starts_with("email: is missing"), "{missing}");
+        let malformed = jsonl(r#"{"email": "x@example.com", "tags": 5, "secret": "s3cr3t"}"#)
+            .expect_err("refused");
+        assert!(
+            !malformed.contains("s3cr3t") && !malformed.contains('5'),
+            "{malformed}"
+        );
+        let hash = jsonl(r#"{"email": "x@example.com", "password_hash": "zz-top-secret-hash"}"#)
+            .expect_err("refused");
+        assert!(hash.starts_with("password_hash: "), "{hash}");
+        assert!(!hash.contains("top-secret"), "{hash}");
+    }
+
+    #[test]
+    fn jsonl_takes_tags_as_an_array_or_a_string_and_numeric_ids() {
+        let record = jsonl(r#"{"id": 42, "email": "a@example.com", "tags": ["a", "b, c"], "accepts_marketing": true}"#).expect("imported");
+        assert_eq!(record.external_id.as_deref(), Some("42"));
+        assert_eq!(record.tags, ["a", "b", "c"]);
+        assert!(record.accepts_marketing);
+        let record = jsonl(r#"{"email": "a@example.com", "tags": "x, y"}"#).expect("imported");
+        assert_eq!(record.tags, ["x", "y"]);
+    }
+
+    #[test]
+    fn the_default_address_comes_first() {
+        let record = jsonl(r#"{"email": "a@example.com", "addresses": [
+            {"address1": "1 First St", "city": "Ottawa", "country": "Canada", "province": "Ontario"},
+            {"address1": "2 Second St", "city": "Paris", "country_code": "FR", "zip": "75001", "default": true}]}"#)
+        .expect("imported");
+        assert_eq!(record.addresses.len(), 2);
+        assert_eq!(record.addresses[0].city.as_deref(), Some("Paris"));
+        assert_eq!(record.addresses[1].province_code.as_deref(), Some("ON"));
+    }
+
+    #[test]
+    fn the_digest_changes_with_the_record_and_only_with_it() {
+        let a = jsonl(r#"{"email": "a@example.com", "first_name": "Ada"}"#).expect("imported");
+        let same = jsonl(r#"{"first_name": "Ada", "email": "a@example.com"}"#).expect("imported");
+        let other = jsonl(r#"{"email": "a@example.com", "first_name": "Ida"}"#).expect("imported");
+        assert_eq!(a.digest, same.digest, "key order does not matter");
+        assert_ne!(a.digest, other.digest);
+    }
+
+    #[test]
+    fn one_password_field_at_a_time_and_a_firebase_salt_needs_the_file_s_parameters() {
+        let both = jsonl(r#"{"email": "a@example.com", "password_hash": "$2b$04$abc", "custom_password_hash": {"algorithm": "md5"}}"#)
+            .expect_err("refused");
+        assert!(both.contains("give one, not both"), "{both}");
+        let salted =
+            jsonl(r#"{"email": "a@example.com", "password_hash": "aGFzaA==", "salt": "c2FsdA=="}"#)
+                .expect_err("refused");
+        assert!(salted.contains("firebase_scrypt"), "{salted}");
+        let mut context = JsonlContext::default();
+        let directive = context
+            .parse_line(r#"{"firebase_scrypt": {"rounds": 8}}"#)
+            .err()
+            .expect("incomplete parameters are refused");
+        assert!(
+            directive.starts_with("firebase_scrypt: expects"),
+            "{directive}"
+        );
+    }
+}

@@ -451,8 +451,75 @@ async fn no_secret_reaches_a_log_line_or_the_database_even_at_trace_level() {
         "{tagged}"
     );
 
+    // Customers imported with other platforms' hashes (one of them unreadable), then signed in
+    // with them: neither the import's output nor the server's log shows a hash.
+    let bcrypt_hash = bcrypt::hash("sweep-bcrypt-password", 4).expect("a bcrypt hash");
+    let phpass_hash = "$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0";
+    let broken_hash = "$2b$04$notquiteabcrypthashatallxx";
+    let file = cli.dir.path().join("legacy.jsonl");
+    std::fs::write(
+        &file,
+        [
+            serde_json::json!({"email": "legacy-bcrypt@example.com", "password_hash": bcrypt_hash}),
+            serde_json::json!({"email": "legacy-phpass@example.com", "password_hash": phpass_hash}),
+            serde_json::json!({"email": "legacy-broken@example.com", "password_hash": broken_hash}),
+        ]
+        .map(|line| line.to_string())
+        .join("\n"),
+    )
+    .expect("written");
+    let imported = cli.run_with(
+        &[
+            "customers",
+            "import",
+            "--format",
+            "jsonl",
+            &file.display().to_string(),
+        ],
+        &[("RUST_LOG", "trace")],
+    );
+    assert_eq!(imported.status.code(), Some(1), "{}", stderr(&imported));
+    for (email, password) in [
+        ("legacy-bcrypt@example.com", "sweep-bcrypt-password"),
+        ("legacy-phpass@example.com", "test12345"),
+    ] {
+        let signed_in = call(format!(
+            "mutation {{ customerAccessTokenCreate(input: {{ email: \"{email}\", password: \"{password}\" }}) {{ customerAccessToken {{ accessToken }} }} }}"
+        ));
+        assert!(
+            signed_in["data"]["customerAccessTokenCreate"]["customerAccessToken"]["accessToken"]
+                .is_string(),
+            "{signed_in}"
+        );
+    }
+    let import_output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&imported.stdout),
+        stderr(&imported)
+    );
+    // Not even in the stored form, which SQL logging could show.
+    assert!(
+        !import_output.contains("$sfl1$"),
+        "a stored hash in the import's output"
+    );
+    for hash in [bcrypt_hash.as_str(), phpass_hash, broken_hash] {
+        assert!(
+            !import_output.contains(hash),
+            "a hash in the import's output"
+        );
+        // The part after the scheme's prefix (salt and value) either.
+        assert!(
+            !import_output.contains(&hash[7..]),
+            "part of a hash in the import's output"
+        );
+    }
+
     let logs = server.logs();
     assert!(logs.len() > 1_000, "trace logging ran");
+    for hash in [bcrypt_hash.as_str(), phpass_hash, broken_hash] {
+        assert!(!logs.contains(&hash[7..]), "a hash is in the logs");
+    }
+    assert!(!logs.contains("$sfl1$"), "a stored hash is in the logs");
     // The sweep sees what is there: the (not secret) email is in the database and the logs
     // carry the request spans.
     let email = b"sweep@example.com";
@@ -470,6 +537,11 @@ async fn no_secret_reaches_a_log_line_or_the_database_even_at_trace_level() {
         ("a reset link's token", reset_token),
         ("a Multipass token", multipass),
         ("an admin token", admin),
+        // The MD5 value of the phpass hash: imported wrapped, so never stored.
+        (
+            "a fast legacy digest",
+            "9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0".to_owned(),
+        ),
     ];
     assert!(
         stored.windows(email.len()).any(|w| w == email),

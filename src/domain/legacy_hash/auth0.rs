@@ -255,7 +255,8 @@ enum Inner {
         #[serde(with = "hex_bytes")]
         value: Vec<u8>,
     },
-    /// `HMAC-digest(key, salted password)`.
+    /// `HMAC-digest(key, salted password)`. Auth0 documents no salt for HMAC; one given is
+    /// applied to the password as for a plain digest rather than dropped.
     Hmac {
         digest: Digest,
         #[serde(with = "hex_bytes")]
