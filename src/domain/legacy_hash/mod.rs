@@ -236,3 +236,93 @@ impl Stored {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::password::Password;
+    use crate::domain::password_hash::{HashParams, PasswordHashing, Verification};
+
+    const PHPASS: &str = "$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0";
+
+    fn legacy(hash: &str) -> LegacyHash {
+        match native::parse(hash) {
+            Ok(Imported::Legacy(hash)) => hash,
+            other => panic!("not a legacy hash: {other:?}"),
+        }
+    }
+
+    fn hashing() -> PasswordHashing {
+        PasswordHashing::new(HashParams::danger_insecure_for_tests()).expect("params")
+    }
+
+    fn store(hash: &LegacyHash) -> String {
+        match hash.to_store() {
+            ToStore::Ready(stored) => stored,
+            ToStore::Wrap { prefix, secret } => {
+                let phc = hashing()
+                    .hash(&Password::candidate(&secret))
+                    .expect("hashed");
+                format!("{prefix}{phc}")
+            }
+        }
+    }
+
+    #[test]
+    fn a_slow_scheme_is_stored_as_it_came_and_verifies_from_storage() {
+        let bcrypt = bcrypt::hash("slow-password", 4).expect("bcrypt");
+        let stored = store(&legacy(&bcrypt));
+        assert!(stored.starts_with("$sfl1$bcrypt$d$"), "{stored}");
+        assert_eq!(stored_scheme(&stored), Some("bcrypt"));
+        let h = hashing();
+        assert_eq!(
+            h.verify(&Password::candidate("slow-password"), Some(&stored)),
+            Verification::Match { needs_rehash: true }
+        );
+        assert_eq!(
+            h.verify(&Password::candidate("slow-passwore"), Some(&stored)),
+            Verification::Mismatch
+        );
+    }
+
+    #[test]
+    fn a_fast_digest_is_stored_only_wrapped_in_argon2id() {
+        let hash = legacy(PHPASS);
+        assert!(hash.is_fast());
+        let stored = store(&hash);
+        assert!(stored.starts_with("$sfl1$phpass$w$"), "{stored}");
+        assert!(stored.contains("$argon2id$v=19$"), "{stored}");
+        // Neither the digest nor its encodings are kept.
+        let (_, value) = hash.split_value();
+        assert!(!stored.contains("fmt"), "{stored}");
+        assert!(!stored.contains(&hex::encode(&value)));
+        assert!(!stored.contains("eRo7ud9Fh4E2PdI0S3r"));
+        let h = hashing();
+        assert_eq!(
+            h.verify(&Password::candidate("test12345"), Some(&stored)),
+            Verification::Match { needs_rehash: true }
+        );
+        assert_eq!(
+            h.verify(&Password::candidate("test12346"), Some(&stored)),
+            Verification::Mismatch
+        );
+    }
+
+    #[test]
+    fn damaged_or_foreign_stored_forms_never_verify() {
+        let stored = store(&legacy(PHPASS));
+        let h = hashing();
+        let renamed = stored.replacen("$phpass$", "$bcrypt$", 1);
+        assert!(Stored::decode(&renamed).is_none(), "the scheme must match its payload");
+        let nested = stored.replacen("$argon2id$", "$sfl1$", 1);
+        assert!(Stored::decode(&nested).is_none(), "a wrap holds argon2id only");
+        for bad in [renamed.as_str(), nested.as_str(), "$sfl1$", "$sfl1$phpass$d$%%%"] {
+            assert_eq!(
+                h.verify(&Password::candidate("test12345"), Some(bad)),
+                Verification::Mismatch,
+                "{bad}"
+            );
+        }
+        assert_eq!(stored_scheme("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA"), None);
+    }
+}
