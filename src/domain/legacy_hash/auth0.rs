@@ -252,28 +252,28 @@ enum Inner {
         digest: Digest,
         salt: Option<Salt>,
         password: PasswordEncoding,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         value: Vec<u8>,
     },
     /// `HMAC-digest(key, salted password)`. Auth0 documents no salt for HMAC; one given is
     /// applied to the password as for a plain digest rather than dropped.
     Hmac {
         digest: Digest,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         key: Vec<u8>,
         salt: Option<Salt>,
         password: PasswordEncoding,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         value: Vec<u8>,
     },
     /// RFC 2307 `userPassword`: `digest(password || salt)`; the salt came after the digest in
     /// the value and is kept apart, so that the wrapped value is the digest alone.
     Ldap {
         scheme: LdapScheme,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         salt: Vec<u8>,
         password: PasswordEncoding,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         value: Vec<u8>,
     },
     /// A `$2a$`/`$2b$`/`$2y$` string, of the salted password when a salt came with it.
@@ -285,20 +285,20 @@ enum Inner {
     Pbkdf2 {
         digest: Digest,
         iterations: u32,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         salt: Vec<u8>,
         password: PasswordEncoding,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         value: Vec<u8>,
     },
     Scrypt {
         log_n: u8,
         r: u32,
         p: u32,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         salt: Vec<u8>,
         password: PasswordEncoding,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         value: Vec<u8>,
     },
 }
@@ -683,7 +683,7 @@ enum Position {
 
 #[derive(Clone, Serialize, Deserialize)]
 struct Salt {
-    #[serde(with = "hex_bytes")]
+    #[serde(with = "super::hex_bytes")]
     bytes: Vec<u8>,
     position: Position,
 }
@@ -1021,21 +1021,6 @@ fn pbkdf2_phc(text: &str) -> Result<(Digest, u32, Vec<u8>, Vec<u8>), LegacyHashE
         return Err(fail("the pbkdf2 hash is not l bytes long"));
     }
     Ok((digest, iterations, salt, hash))
-}
-
-/// Bytes as hex in the stored JSON.
-mod hex_bytes {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&hex::encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        // A fixed message: the text may be a hash.
-        hex::decode(text).map_err(|_| serde::de::Error::custom("expected hex"))
-    }
 }
 
 #[cfg(test)]

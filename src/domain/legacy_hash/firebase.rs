@@ -33,15 +33,15 @@ impl std::fmt::Debug for FirebaseParams {
 /// with every hash: verifying needs it, and the stored form holds all a login needs.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct FirebaseHash {
-    #[serde(with = "base64_bytes")]
+    #[serde(with = "super::hex_bytes")]
     signer_key: Vec<u8>,
-    #[serde(with = "base64_bytes")]
+    #[serde(with = "super::hex_bytes")]
     salt_separator: Vec<u8>,
     rounds: u32,
     mem_cost: u32,
-    #[serde(with = "base64_bytes")]
+    #[serde(with = "super::hex_bytes")]
     salt: Vec<u8>,
-    #[serde(with = "base64_bytes")]
+    #[serde(with = "super::hex_bytes")]
     hash: Vec<u8>,
 }
 
@@ -181,24 +181,6 @@ impl super::Scheme for FirebaseHash {
 
     fn compute(&self, _password: &[u8]) -> Option<Vec<u8>> {
         None
-    }
-}
-
-/// Bytes as standard base64 in the stored JSON.
-mod base64_bytes {
-    use base64::Engine as _;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        // A fixed message: the text may be a key or a hash.
-        base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .map_err(|_| serde::de::Error::custom("expected base64"))
     }
 }
 

@@ -134,6 +134,21 @@ impl LegacyHash {
     }
 }
 
+/// Byte fields (salts, keys, values) as hex in the stored JSON; a decoding error says nothing of
+/// the value.
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&hex::encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        hex::decode(text).map_err(|_| serde::de::Error::custom("invalid hex"))
+    }
+}
+
 /// The start of every stored legacy hash.
 pub const STORED_PREFIX: &str = "$sfl1$";
 

@@ -115,9 +115,9 @@ enum Kind {
         log_n: u8,
         r: u32,
         p: u32,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         salt: Vec<u8>,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         hash: Vec<u8>,
     },
     /// A PHC or passlib `$pbkdf2...$` string (salt decoded), or Django's (salt as text).
@@ -125,31 +125,31 @@ enum Kind {
         django: bool,
         prf: Prf,
         iterations: u32,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         salt: Vec<u8>,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         hash: Vec<u8>,
     },
     /// phpass portable hashes, `$P$` and phpBB's `$H$`; `hash` is the 16-byte MD5 digest.
     Phpass {
         log2_rounds: u8,
         salt: String,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         hash: Vec<u8>,
     },
     /// Magento's `hash:salt[:version...]`; `hash` is the last step's digest.
     Magento {
         salt: String,
         steps: Vec<MagentoStep>,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         hash: Vec<u8>,
     },
     /// Medusa's scrypt-kdf key: the 64 bytes the HMAC covers (parameters, salt, checksum) and
     /// the HMAC.
     MedusaScrypt {
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         header: Vec<u8>,
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "super::hex_bytes")]
         mac: Vec<u8>,
     },
 }
@@ -903,20 +903,6 @@ fn medusa_verify(header: &[u8], mac: &[u8], password: &[u8]) -> bool {
     hmac.update(header);
     // verify_slice compares in constant time.
     hmac.verify_slice(mac).is_ok()
-}
-
-/// Byte fields as hex in the stored JSON; a decoding error says nothing of the value.
-mod hex_bytes {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&hex::encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        hex::decode(text).map_err(|_| serde::de::Error::custom("invalid hex"))
-    }
 }
 
 #[cfg(test)]
