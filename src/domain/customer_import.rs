@@ -261,11 +261,12 @@ struct JsonlRow {
     id: Option<serde_json::Value>,
     #[serde(default)]
     email: Option<String>,
-    #[serde(default)]
+    // Auth0's export names: one of its lines imports as it is.
+    #[serde(default, alias = "given_name")]
     first_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, alias = "family_name")]
     last_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, alias = "phone_number")]
     phone: Option<String>,
     #[serde(default)]
     accepts_marketing: Option<bool>,

@@ -491,3 +491,74 @@ async fn fast_digests_can_be_refused_instead_of_wrapped() {
     );
     assert_eq!(outcome.wrapped, 0);
 }
+
+/// Auth0's sample export, as it is, and Firebase's documented parameters and hash: every
+/// customer signs in with the password of the vector and is left with argon2id.
+#[tokio::test]
+async fn auth0_and_firebase_exports_sign_in_and_are_rehashed() {
+    let app = TestApp::spawn().await;
+    let auth0: Vec<Value> =
+        serde_json::from_str(include_str!("../fixtures/auth0/bulk-import-users.json"))
+            .expect("Auth0's sample file");
+    let mut lines: Vec<String> = auth0.iter().map(Value::to_string).collect();
+    // github.com/firebase/scrypt's README: the project's parameters, then one user.
+    lines.push(json!({"firebase_scrypt": {
+        "base64_signer_key": "jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==",
+        "base64_salt_separator": "Bw==", "rounds": 8, "mem_cost": 14}}).to_string());
+    lines.push(json!({"email": "firebase@example.com",
+        "password_hash": "lSrfV15cpx95/sZS2W9c9Kp6i/LVgQNDNC/qzrCnh1SAyZvqmZqAjTdn3aoItz+VHjoZilo78198JAdRuid5lQ==",
+        "salt": "42xEC+ixf3L2lw=="}).to_string());
+    let outcome = import_jsonl(&app, &lines.join("\n"), ImportOptions::default()).await;
+    assert_eq!(all_imported(&outcome).len(), 9);
+    assert_eq!(
+        outcome.wrapped, 4,
+        "md4, salted sha256, ldap and hmac are wrapped"
+    );
+    let velma = texts(
+        &app,
+        "SELECT first_name FROM customers WHERE email_key = 'velma@contoso.com'",
+    )
+    .await;
+    assert_eq!(velma, ["Velma"], "Auth0's given_name");
+
+    let mut accounts: Vec<(String, &str)> = auth0
+        .iter()
+        .map(|user| {
+            let email = user["email"].as_str().expect("an email").to_owned();
+            // The sample's passwords: "shh", and "test" for the HMAC user (keyed with "shh").
+            let password = if email.starts_with("peter") {
+                "test"
+            } else {
+                "shh"
+            };
+            (email, password)
+        })
+        .collect();
+    accounts.push(("firebase@example.com".to_owned(), "user1password"));
+    for (email, password) in &accounts {
+        let refused = app.login(email, "not-it").await;
+        assert!(
+            refused["data"]["customerAccessTokenCreate"]["customerAccessToken"].is_null(),
+            "{email}"
+        );
+        let signed_in = app.login(email, password).await;
+        assert!(
+            signed_in["data"]["customerAccessTokenCreate"]["customerAccessToken"]["accessToken"]
+                .is_string(),
+            "{email}: {signed_in}"
+        );
+        let stored = stored_hash(&app, email).await;
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=8,t=1,p=1$"),
+            "{email}: {stored}"
+        );
+    }
+    assert!(
+        app.app
+            .accounts
+            .legacy_hashes_remaining()
+            .await
+            .expect("counted")
+            .is_empty()
+    );
+}

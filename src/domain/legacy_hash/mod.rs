@@ -328,16 +328,30 @@ mod tests {
         let stored = store(&legacy(PHPASS));
         let h = hashing();
         let renamed = stored.replacen("$phpass$", "$bcrypt$", 1);
-        assert!(Stored::decode(&renamed).is_none(), "the scheme must match its payload");
+        assert!(
+            Stored::decode(&renamed).is_none(),
+            "the scheme must match its payload"
+        );
         let nested = stored.replacen("$argon2id$", "$sfl1$", 1);
-        assert!(Stored::decode(&nested).is_none(), "a wrap holds argon2id only");
-        for bad in [renamed.as_str(), nested.as_str(), "$sfl1$", "$sfl1$phpass$d$%%%"] {
+        assert!(
+            Stored::decode(&nested).is_none(),
+            "a wrap holds argon2id only"
+        );
+        for bad in [
+            renamed.as_str(),
+            nested.as_str(),
+            "$sfl1$",
+            "$sfl1$phpass$d$%%%",
+        ] {
             assert_eq!(
                 h.verify(&Password::candidate("test12345"), Some(bad)),
                 Verification::Mismatch,
                 "{bad}"
             );
         }
-        assert_eq!(stored_scheme("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA"), None);
+        assert_eq!(
+            stored_scheme("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA"),
+            None
+        );
     }
 }
