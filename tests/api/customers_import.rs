@@ -562,3 +562,31 @@ async fn auth0_and_firebase_exports_sign_in_and_are_rehashed() {
             .is_empty()
     );
 }
+
+/// Housekeeping counts the imported hashes still waiting for their login, per scheme, for
+/// `/metrics`.
+#[tokio::test]
+async fn the_hashes_left_to_replace_are_a_metric_per_scheme() {
+    let app = TestApp::spawn().await;
+    let django = "pbkdf2_sha256$10000$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3KLW1cf2uZ5kvArtVY=";
+    let line = json!({"email": "django@example.com", "password_hash": django}).to_string();
+    all_imported(&import_jsonl(&app, &line, ImportOptions::default()).await);
+    let housekeeping = app.app.spawn_housekeeping();
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = app.get("/metrics").await.body;
+        if text.contains(
+            "storefront_legacy_password_hashes_remaining{scheme=\"django-pbkdf2-sha256\"}",
+        ) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    housekeeping.abort();
+    assert!(
+        text.contains(
+            "storefront_legacy_password_hashes_remaining{scheme=\"django-pbkdf2-sha256\"}"
+        ),
+        "{text}"
+    );
+}
