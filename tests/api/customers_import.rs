@@ -590,3 +590,71 @@ async fn the_hashes_left_to_replace_are_a_metric_per_scheme() {
         "{text}"
     );
 }
+
+/// An import killed part-way resumes by being run again: what it stored is left alone (and not
+/// hashed again), the rest is imported.
+#[tokio::test]
+async fn an_interrupted_import_resumes_by_running_it_again() {
+    let cli = Installation::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rows = 3_000;
+    let lines: Vec<String> = (0..rows)
+        .map(|n| {
+            json!({"id": n, "email": format!("resume{n}@example.com"),
+                   "password_hash": "$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0"})
+            .to_string()
+        })
+        .collect();
+    let path = dir.path().join("customers.jsonl");
+    std::fs::write(&path, lines.join("\n")).expect("written");
+    let path = path.display().to_string();
+
+    let mut child = cli
+        .command(&[])
+        .args([
+            "customers",
+            "import",
+            "--format",
+            "jsonl",
+            &path,
+            "--batch-size",
+            "20",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the import starts");
+    // Killed (SIGKILL: no chance to finish a batch) once some batches are in.
+    let started = std::time::Instant::now();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if customer_count_quick(&cli) >= 100 || started.elapsed().as_secs() > 60 {
+            break;
+        }
+    }
+    child.kill().expect("killed");
+    let status = child.wait().expect("waited");
+    let stored = customer_count_quick(&cli);
+    assert!(
+        !status.success() && stored < rows,
+        "the import ran to its end before the kill ({stored})"
+    );
+
+    let resumed = import(&cli, &["--format", "jsonl", &path, "--json"]);
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    let summary: Value = serde_json::from_str(&out(&resumed)).expect("json");
+    assert_eq!(summary["created"], rows - stored);
+    assert_eq!(summary["unchanged"], stored);
+    assert_eq!(
+        summary["hashes_wrapped"],
+        rows - stored,
+        "what was stored is not hashed again"
+    );
+    assert_eq!(customer_count_quick(&cli), rows);
+}
+
+/// How many customers the default shop has, counted by the command line.
+fn customer_count_quick(cli: &Installation) -> usize {
+    let output = cli.run(&["customers", "list", "--json", "--limit", "100000"]);
+    serde_json::from_str::<Vec<Value>>(&out(&output)).map_or(0, |list| list.len())
+}
