@@ -2,10 +2,10 @@
 
 mod customers;
 mod doctor;
+mod file_import;
 mod mail;
 mod metafields;
 mod orders;
-mod progress;
 mod serve;
 mod shops;
 mod tokens;

@@ -25,7 +25,6 @@ use storefront::config::Config;
 use storefront::domain::customer_import::{
     CustomerImportRecord, JsonlContext, JsonlLine, ShopifyCsvColumns,
 };
-use tokio::sync::mpsc;
 
 #[derive(Args)]
 pub struct ImportArgs {
@@ -67,8 +66,6 @@ enum Invite {
 
 /// The most refusals listed in the summary; the rest are counted.
 const LISTED_REFUSALS: usize = 100;
-/// Batches read ahead of the one being written.
-const BATCHES_AHEAD: usize = 2;
 
 #[derive(Debug, Default, Serialize)]
 struct Summary {
@@ -172,7 +169,7 @@ pub async fn run(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyho
 async fn import(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow::Result<Summary> {
     // The input is opened and its start checked before the database: a wrong file or format
     // fails at once.
-    let input = super::super::progress::open_input(&args.file)?;
+    let input = super::super::file_import::open_input(&args.file)?;
     let records: Box<dyn Records> = match args.format {
         Format::Jsonl => Box::new(JsonlRecords::new(input)),
         Format::ShopifyCsv => Box::new(CsvRecords::new(input)?),
@@ -185,7 +182,7 @@ async fn import(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow
         invites_per_minute: config.customers.import_invites_per_minute,
     };
     let batch_size = usize::try_from(args.batch_size).unwrap_or(200);
-    let progress = super::super::progress::progress_bar("customers");
+    let progress = super::super::file_import::progress_bar("customers");
     let result = pump(records, batch_size, &progress, accounts, options).await;
     progress.finish_and_clear();
     let (mut summary, failure) = match result {
@@ -196,7 +193,7 @@ async fn import(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow
     if args.dry_run && summary.hashes_wrapped > 0 {
         // Measured on this machine with the configured parameters, on every hashing thread.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let rate = accounts.customer_imports().wrap_rate(threads * 4).await?;
+        let rate = accounts.customer_imports().wrap_rate(threads * 8).await?;
         summary.wrap_rate_per_second = Some(rate);
         summary.wrap_seconds_estimate = Some(summary.hashes_wrapped as f64 / rate);
     }
@@ -347,11 +344,6 @@ impl Duplicates {
     }
 }
 
-struct Batch {
-    lines: Vec<u64>,
-    records: Vec<CustomerImportRecord>,
-}
-
 /// Reads `records` on a blocking thread and imports batches as they fill. Returns the summary,
 /// or the summary so far and why the import stopped.
 async fn pump(
@@ -361,69 +353,49 @@ async fn pump(
     accounts: &ShopAccounts,
     options: ImportOptions,
 ) -> Result<Summary, (Summary, anyhow::Error)> {
-    let (send, mut receive) = mpsc::channel::<Batch>(BATCHES_AHEAD);
     let reader_progress = progress.clone();
-    let reader = tokio::task::spawn_blocking(move || {
-        let mut summary = Summary::default();
-        let mut duplicates = Duplicates::new();
-        let mut batch = Batch {
-            lines: Vec::with_capacity(batch_size),
-            records: Vec::with_capacity(batch_size),
-        };
-        let result = loop {
-            let record = match records.next_record() {
-                Ok(Some(record)) => record,
-                Ok(None) => break Ok(()),
-                Err(error) => break Err(error),
+    let mut duplicates = Duplicates::new();
+    let (mut receive, reader) = super::super::file_import::read_in_batches(
+        batch_size,
+        Summary::default(),
+        move |summary| {
+            let Some(record) = records.next_record()? else {
+                return Ok(None);
             };
             summary.read += 1;
             reader_progress.inc(1);
-            match record {
-                Record::Refused(line, reason) => summary.refuse(line, reason),
-                Record::Customer(line, record) => match duplicates.check(line, &record) {
-                    Err(reason) => summary.refuse(line, reason),
-                    Ok(()) => {
-                        batch.lines.push(line);
-                        batch.records.push(*record);
-                    }
-                },
-            }
-            if batch.records.len() >= batch_size {
-                let full = std::mem::replace(
-                    &mut batch,
-                    Batch {
-                        lines: Vec::with_capacity(batch_size),
-                        records: Vec::with_capacity(batch_size),
-                    },
-                );
-                if send.blocking_send(full).is_err() {
-                    // The writer stopped; it says why.
-                    return (summary, Ok(()));
+            Ok(match record {
+                Record::Refused(line, reason) => {
+                    summary.refuse(line, reason);
+                    Some(None)
                 }
-            }
-        };
-        // What was read before an unreadable part is still imported.
-        if !batch.records.is_empty() {
-            let _ = send.blocking_send(batch);
-        }
-        (summary, result)
-    });
+                Record::Customer(line, record) => match duplicates.check(line, &record) {
+                    Err(reason) => {
+                        summary.refuse(line, reason);
+                        Some(None)
+                    }
+                    Ok(()) => Some(Some((line, *record))),
+                },
+            })
+        },
+    );
 
     let mut done = Summary::default();
     let mut schedule = InviteSchedule::default();
     let mut failure = None;
     while let Some(batch) = receive.recv().await {
-        let first = batch.lines.first().copied().unwrap_or_default();
-        let last = batch.lines.last().copied().unwrap_or_default();
-        let size = batch.records.len();
+        let first = batch.first().map_or(0, |(line, _)| *line);
+        let last = batch.last().map_or(0, |(line, _)| *line);
+        let size = batch.len();
+        let (lines, records): (Vec<u64>, Vec<CustomerImportRecord>) = batch.into_iter().unzip();
         let imported = accounts
             .customer_imports()
-            .import_batch(batch.records, options, &mut schedule)
+            .import_batch(records, options, &mut schedule)
             .await;
         match imported {
             Ok(outcome) if outcome.outcomes.len() == size => {
                 done.hashes_wrapped += outcome.wrapped;
-                for (line, outcome) in batch.lines.iter().zip(outcome.outcomes) {
+                for (line, outcome) in lines.iter().zip(outcome.outcomes) {
                     match outcome {
                         RowOutcome::Created { invited } => {
                             done.created += 1;

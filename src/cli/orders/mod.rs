@@ -21,7 +21,6 @@ use serde::Serialize;
 use storefront::accounts::{AccountError, ImportOutcome};
 use storefront::config::Config;
 use storefront::domain::order::Order;
-use tokio::sync::mpsc;
 
 use input::{JsonLines, JsonOrders, Position, Record, Records, ShopifyCsv};
 
@@ -65,9 +64,6 @@ enum Format {
 
 /// The most refusals listed in the summary; the rest are counted.
 const LISTED_REFUSALS: usize = 100;
-
-/// Batches read ahead of the one being written.
-const BATCHES_AHEAD: usize = 2;
 
 pub async fn run(
     config: Config,
@@ -174,7 +170,7 @@ impl Summary {
 async fn import(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow::Result<Summary> {
     // The input is opened and its start checked before the database: a wrong file or format
     // fails at once.
-    let input = super::progress::open_input(&args.file)?;
+    let input = super::file_import::open_input(&args.file)?;
     let records: Box<dyn Records> = match args.format {
         Format::Jsonl => Box::new(JsonLines::new(input)),
         Format::Json => Box::new(JsonOrders::new(input)?),
@@ -184,7 +180,7 @@ async fn import(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow
     let orders = accounts.orders();
     let batch_size = usize::try_from(args.batch_size).unwrap_or(500);
 
-    let progress = super::progress::progress_bar("orders");
+    let progress = super::file_import::progress_bar("orders");
     let result = pump(records, batch_size, &progress, |batch| {
         orders.import_batch(batch)
     })
@@ -201,13 +197,6 @@ async fn import(config: &Config, shop: Option<&str>, args: ImportArgs) -> anyhow
     }
 }
 
-/// Batches of parsed orders with the position of their first and last record.
-struct Batch {
-    orders: Vec<Order>,
-    first: Position,
-    last: Position,
-}
-
 /// Reads `records` on a blocking thread and hands batches to `import` as they fill. Returns
 /// the summary, or the summary so far and why the import stopped.
 async fn pump<F, Fut>(
@@ -220,51 +209,35 @@ where
     F: FnMut(Vec<Order>) -> Fut,
     Fut: Future<Output = Result<Vec<ImportOutcome>, AccountError>>,
 {
-    let (send, mut receive) = mpsc::channel::<Batch>(BATCHES_AHEAD);
     let reader_progress = progress.clone();
-    let reader = tokio::task::spawn_blocking(move || {
-        let mut summary = Summary::default();
-        let mut batch: Option<Batch> = None;
-        let result = loop {
-            let record = match records.next_record() {
-                Ok(Some(record)) => record,
-                Ok(None) => break Ok(()),
-                Err(error) => break Err(error),
+    let (mut receive, reader) =
+        super::file_import::read_in_batches(batch_size, Summary::default(), move |summary| {
+            let Some(record) = records.next_record()? else {
+                return Ok(None);
             };
             summary.read += 1;
             reader_progress.inc(1);
-            match record {
-                Record::Refused(position, reason) => summary.refuse(position, reason),
-                Record::Order(position, order) => {
-                    let batch = batch.get_or_insert_with(|| Batch {
-                        orders: Vec::with_capacity(batch_size),
-                        first: position.clone(),
-                        last: position.clone(),
-                    });
-                    batch.orders.push(*order);
-                    batch.last = position;
+            Ok(Some(match record {
+                Record::Refused(position, reason) => {
+                    summary.refuse(position, reason);
+                    None
                 }
-            }
-            if batch.as_ref().is_some_and(|b| b.orders.len() >= batch_size)
-                && let Some(full) = batch.take()
-                && send.blocking_send(full).is_err()
-            {
-                // The writer stopped; it says why.
-                return (summary, Ok(()));
-            }
-        };
-        // What was read before an unreadable part is still imported.
-        if let Some(last) = batch.take() {
-            let _ = send.blocking_send(last);
-        }
-        (summary, result)
-    });
+                Record::Order(position, order) => Some((position, *order)),
+            }))
+        });
 
     let mut outcomes = Summary::default();
     let mut failure = None;
     while let Some(batch) = receive.recv().await {
-        let size = batch.orders.len();
-        match import(batch.orders).await {
+        let (Some(first), Some(last)) = (
+            batch.first().map(|(p, _)| p.clone()),
+            batch.last().map(|(p, _)| p.clone()),
+        ) else {
+            continue;
+        };
+        let orders: Vec<Order> = batch.into_iter().map(|(_, order)| order).collect();
+        let size = orders.len();
+        match import(orders).await {
             Ok(done) if done.len() == size => {
                 outcomes.count(&done);
                 progress.set_message(format!(
@@ -275,8 +248,8 @@ where
             Ok(done) => {
                 failure = Some(anyhow::anyhow!(
                     "importing the orders from {} to {}: {} outcomes for {size} orders",
-                    batch.first,
-                    batch.last,
+                    first,
+                    last,
                     done.len()
                 ));
                 break;
@@ -284,7 +257,7 @@ where
             Err(error) => {
                 failure = Some(anyhow::Error::new(error).context(format!(
                     "importing the orders from {} to {} failed; none of them was stored",
-                    batch.first, batch.last
+                    first, last
                 )));
                 break;
             }
