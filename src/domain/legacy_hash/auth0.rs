@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
-use super::{Imported, LegacyHash, LegacyHashError};
+use super::{Imported, LegacyHash, LegacyHashError, decode_base64};
 
 /// PBKDF2's parameters when the PHC string leaves them out (Auth0's documented defaults).
 const PBKDF2_DEFAULT_ITERATIONS: u32 = 100_000;
@@ -783,27 +783,6 @@ fn decode(text: &str, encoding: Encoding, at: &str) -> Result<Vec<u8>, LegacyHas
         Encoding::Base64 => decode_base64(text),
     };
     decoded.ok_or_else(|| fail(format!("{at} is not valid {}", encoding.name())))
-}
-
-/// Base64 as Node.js reads it: the standard or the URL-safe alphabet, padded or not.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    const LENIENT: GeneralPurpose = GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
-    );
-    let standard: String = text
-        .chars()
-        .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
-            other => other,
-        })
-        .collect();
-    LENIENT.decode(standard).ok()
 }
 
 /// A digest's value: hex (the default) or base64; Auth0 takes no other for these algorithms.

@@ -8,7 +8,7 @@ use aes::cipher::{KeyIvInit as _, StreamCipher as _};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq as _;
 
-use super::LegacyHashError;
+use super::{LegacyHashError, decode_base64};
 
 /// A Firebase project's password hash parameters (its `hash_config`, field for field).
 #[derive(Clone, serde::Deserialize)]
@@ -134,29 +134,6 @@ fn config_error(message: impl std::fmt::Display) -> LegacyHashError {
 
 fn account_error(message: impl std::fmt::Display) -> LegacyHashError {
     LegacyHashError::new(format!("Firebase account: {message}"))
-}
-
-/// Base64 in either alphabet, padded or not (and with non-zero trailing bits, which some
-/// encoders leave).
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    const LENIENT: GeneralPurpose = GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
-    );
-    let standard: String = text
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
-            other => other,
-        })
-        .collect();
-    LENIENT.decode(standard).ok()
 }
 
 impl super::Scheme for FirebaseHash {

@@ -134,6 +134,29 @@ impl LegacyHash {
     }
 }
 
+/// Base64 as exports write it: either alphabet, padded or not, with surrounding whitespace and
+/// the non-zero trailing bits some encoders leave (Node.js reads it so).
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let standard: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            other => other,
+        })
+        .collect();
+    LENIENT.decode(standard).ok()
+}
+
 /// Byte fields (salts, keys, values) as hex in the stored JSON; a decoding error says nothing of
 /// the value.
 mod hex_bytes {
