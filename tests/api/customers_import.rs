@@ -609,31 +609,25 @@ async fn an_interrupted_import_resumes_by_running_it_again() {
     std::fs::write(&path, lines.join("\n")).expect("written");
     let path = path.display().to_string();
 
-    let mut child = cli
-        .command(&[])
-        .args([
-            "customers",
-            "import",
-            "--format",
-            "jsonl",
-            &path,
-            "--batch-size",
-            "20",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the import starts");
+    // One customer per transaction: slow enough to be killed part-way.
+    let running = cli.start(&[
+        "customers",
+        "import",
+        "--format",
+        "jsonl",
+        &path,
+        "--batch-size",
+        "1",
+    ]);
     // Killed (SIGKILL: no chance to finish a batch) once some batches are in.
     let started = std::time::Instant::now();
     loop {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        if customer_count_quick(&cli) >= 100 || started.elapsed().as_secs() > 60 {
+        if customer_count_quick(&cli) >= 50 || started.elapsed().as_secs() > 60 {
             break;
         }
     }
-    child.kill().expect("killed");
-    let status = child.wait().expect("waited");
+    let status = running.kill();
     let stored = customer_count_quick(&cli);
     assert!(
         !status.success() && stored < rows,

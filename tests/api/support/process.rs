@@ -106,6 +106,19 @@ impl Installation {
         }
     }
 
+    /// `storefront ARGS...` started and left running, its output discarded; killed when the
+    /// handle is dropped.
+    pub fn start(&self, args: &[&str]) -> Running {
+        let child = self
+            .command(&[])
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary runs");
+        Running(Process(child))
+    }
+
     /// `storefront serve` on a free loopback port, its log going to the test's stderr. Only the
     /// first start of an installation's database prints a storefront token (`first_start`): waiting for
     /// a line that never comes would fail the test.
@@ -151,6 +164,17 @@ fn read_to_end(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
         let _ = pipe.read_to_end(&mut bytes);
         String::from_utf8_lossy(&bytes).into_owned()
     })
+}
+
+/// A command started by `Installation::start`.
+pub struct Running(Process);
+
+impl Running {
+    /// Kills it (SIGKILL: it gets no chance to finish anything) and returns how it ended.
+    pub fn kill(mut self) -> ExitStatus {
+        let _ = self.0.0.kill();
+        self.0.0.wait().expect("reaped")
+    }
 }
 
 /// A child process that is killed and reaped when dropped.
