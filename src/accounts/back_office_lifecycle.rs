@@ -23,10 +23,21 @@ fn already_enabled() -> AccountError {
 impl BackOffice<'_> {
     /// A new activation token for a customer who cannot log in yet: it becomes the customer's
     /// only one (an earlier URL or invitation stops working). The claims, signed by the caller.
-    pub(super) async fn new_activation(
+    async fn new_activation(
         &self,
         txn: &impl ConnectionTrait,
         customer: &CustomerRecord,
+    ) -> Result<TokenClaims, AccountError> {
+        self.new_activation_at(txn, customer, now()).await
+    }
+
+    /// [`Self::new_activation`] for a mail sent at `issued_at` (an import's invitations, queued
+    /// at the shop's pace): the link's lifetime starts when it is sent, not when it is queued.
+    pub(super) async fn new_activation_at(
+        &self,
+        txn: &impl ConnectionTrait,
+        customer: &CustomerRecord,
+        issued_at: i64,
     ) -> Result<TokenClaims, AccountError> {
         if customer.state == CustomerState::Enabled {
             return Err(already_enabled());
@@ -40,7 +51,7 @@ impl BackOffice<'_> {
             Purpose::Activate,
             customer.id,
             &stamp,
-            now(),
+            issued_at,
             self.inner.lifecycle.activation_ttl_seconds,
         );
         customers::set_outstanding_nonce(

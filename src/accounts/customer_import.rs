@@ -389,7 +389,9 @@ impl CustomerImports<'_> {
     }
 
     /// Queues the activation mail at the shop's invitation pace; the customer becomes
-    /// `INVITED`. `false` when the customer cannot be invited.
+    /// `INVITED`. The link's lifetime starts when the mail is due: a large import's last
+    /// invitations, days after the first, still carry a link that works for the whole lifetime.
+    /// `false` when the customer cannot be invited.
     async fn invite(
         &self,
         txn: &impl ConnectionTrait,
@@ -397,7 +399,13 @@ impl CustomerImports<'_> {
         options: ImportOptions,
         schedule: &mut InviteSchedule,
     ) -> Result<bool, AccountError> {
-        let claims: TokenClaims = match self.back_office().new_activation(txn, customer).await {
+        let at_millis = schedule.next_millis.unwrap_or_else(|| now() * 1000);
+        let send_at = at_millis / 1000;
+        let claims: TokenClaims = match self
+            .back_office()
+            .new_activation_at(txn, customer, send_at)
+            .await
+        {
             Ok(claims) => claims,
             Err(AccountError::Invalid(_)) => return Ok(false),
             Err(other) => return Err(other),
@@ -410,7 +418,6 @@ impl CustomerImports<'_> {
             now(),
         )
         .await?;
-        let at_millis = schedule.next_millis.unwrap_or_else(|| now() * 1000);
         let interval = 60_000 / i64::from(options.invites_per_minute.max(1));
         schedule.next_millis = Some(at_millis + interval.max(1));
         self.enqueue_mail_at(
@@ -419,7 +426,7 @@ impl CustomerImports<'_> {
             Some(customer.id),
             &customer.email,
             Some(&claims),
-            Some(at_millis / 1000),
+            Some(send_at),
         )
         .await?;
         Ok(true)

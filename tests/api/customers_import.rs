@@ -471,6 +471,20 @@ async fn invitations_are_queued_at_the_configured_pace() {
     times.dedup();
     assert_eq!(times.len(), 3, "{times:?}");
     assert_eq!(times[2] - times[0], 2, "{times:?}");
+    // Each link lives for the activation lifetime from the moment its mail is due.
+    let ttl = storefront::config::CustomersConfig::default().activation_ttl_seconds;
+    for row in texts(
+        &app,
+        "SELECT CAST(next_attempt_at AS TEXT) || ' ' || payload FROM mail_outbox WHERE kind = 'activation'",
+    )
+    .await
+    {
+        let (due, payload) = row.split_once(' ').expect("two values");
+        let claims: Value = serde_json::from_str(payload).expect("the claims");
+        let due: i64 = due.parse().expect("a time");
+        assert_eq!(claims["iat"], due, "{row}");
+        assert_eq!(claims["exp"], due + ttl, "{row}");
+    }
 }
 
 /// The setting that refuses fast digests refuses their customers, by reason.
