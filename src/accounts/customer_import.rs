@@ -364,7 +364,8 @@ impl CustomerImports<'_> {
         let mut count = existing.len() as u64;
         let mut default = None;
         for (index, fields) in imported.iter().enumerate() {
-            let id = match existing.iter().find(|a| same_address(&a.fields, fields)) {
+            // Stored addresses never have coordinates (no geocoding), nor do imported ones.
+            let id = match existing.iter().find(|a| a.fields == *fields) {
                 Some(found) => found.id,
                 None if count < self.inner.max_addresses_per_customer => {
                     let record = AddressRecord {
@@ -495,17 +496,4 @@ fn would_invite(customer: &CustomerRecord, record: &CustomerImportRecord) -> boo
     customer.state == CustomerState::Disabled
         && customer.password_hash.is_none()
         && record.password.is_none()
-}
-
-fn same_address(a: &AddressFields, b: &AddressFields) -> bool {
-    a.first_name == b.first_name
-        && a.last_name == b.last_name
-        && a.company == b.company
-        && a.address1 == b.address1
-        && a.address2 == b.address2
-        && a.city == b.city
-        && a.province_code == b.province_code
-        && a.country_code == b.country_code
-        && a.zip == b.zip
-        && a.phone == b.phone
 }

@@ -106,17 +106,7 @@ async fn the_shopify_csv_export_imports_with_a_json_summary_and_into_the_named_s
     );
 
     // Another shop has orders of its own.
-    let created = cli.run(&[
-        "shops",
-        "create",
-        "--handle",
-        "brand-b",
-        "--name",
-        "Brand B",
-        "--domain",
-        "brand-b.example.com",
-    ]);
-    assert!(created.status.success(), "{}", stderr(&created));
+    cli.create_shop("brand-b");
     let other = import(
         &cli,
         &["--format", "shopify-csv", &csv, "--shop", "brand-b"],

@@ -106,6 +106,17 @@ impl Installation {
         }
     }
 
+    /// A second shop, `HANDLE` (named after it, on `HANDLE.example.com`), made with
+    /// `storefront shops create`.
+    pub fn create_shop(&self, handle: &str) {
+        let name = format!("Shop {handle}");
+        let domain = format!("{handle}.example.com");
+        let created = self.run(&[
+            "shops", "create", "--handle", handle, "--name", &name, "--domain", &domain,
+        ]);
+        assert!(created.status.success(), "{}", stderr(&created));
+    }
+
     /// `storefront ARGS...` started and left running, its output discarded; killed when the
     /// handle is dropped.
     pub fn start(&self, args: &[&str]) -> Running {
