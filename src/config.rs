@@ -393,6 +393,10 @@ pub struct DatabaseConfig {
     /// node listens for changes on a connection of its own: turn this off when `DATABASE_URL`
     /// goes through a pooler in transaction mode, where `LISTEN` does not hold.
     pub cache_storefront_tokens: bool,
+    /// MiB of answers to storefront customer reads a node remembers and serves until the
+    /// database signals a change to their customers (`docs/scaling.md`); 0 turns it off. On
+    /// PostgreSQL it listens like the token cache: 0 behind a transaction-mode pooler.
+    pub customer_read_cache_mib: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -488,6 +492,7 @@ impl Default for DatabaseConfig {
             acquire_timeout_seconds: 10,
             auto_migrate: true,
             cache_storefront_tokens: true,
+            customer_read_cache_mib: 32,
         }
     }
 }

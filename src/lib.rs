@@ -191,6 +191,17 @@ impl App {
         if config.database.cache_storefront_tokens {
             accounts.database().cache_storefront_access().await;
         }
+        // And the answers to customer reads (store::read_cache), for the same reason after them.
+        accounts
+            .database()
+            .cache_customer_reads(
+                config
+                    .database
+                    .customer_read_cache_mib
+                    .saturating_mul(1 << 20),
+            )
+            .await;
+        let read_cache = accounts.database().customer_read_cache().cloned();
         let (schema, guards) = graphql::build_schema(
             accounts.clone(),
             graphql::SchemaSettings {
@@ -214,6 +225,7 @@ impl App {
             max_root_fields: config.graphql.max_root_fields,
             persisted_queries: http::PersistedQueries::new(config.graphql.persisted_queries),
             trusted_proxies: config.http.trusted_proxies.clone(),
+            read_cache: read_cache.clone(),
         };
         let (admin_schema, admin_guards) = graphql::admin::build_schema(
             accounts.clone(),
@@ -236,6 +248,7 @@ impl App {
             max_root_fields: config.graphql.max_root_fields,
             persisted_queries: http::PersistedQueries::new(config.graphql.persisted_queries),
             trusted_proxies: config.http.trusted_proxies.clone(),
+            read_cache: read_cache.clone(),
         };
         let state = http::AppState {
             accounts: accounts.clone(),

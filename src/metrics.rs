@@ -57,6 +57,13 @@ pub fn graphql_request(operation: String, status: u16, seconds: f64) {
         .record(seconds);
 }
 
+/// A storefront customer read answered from what this node remembers (`hit`) or read anew
+/// (`miss`).
+pub fn customer_read_cache(hit: bool) {
+    let outcome = if hit { "hit" } else { "miss" };
+    metrics::counter!("storefront_customer_read_cache_total", "outcome" => outcome).increment(1);
+}
+
 /// `ok`, `failed` or `throttled`. A throttled login also counts in `storefront_throttled_total`
 /// (`what="login"`), so that one counter shows every throttle.
 pub fn login(outcome: &'static str) {

@@ -17,6 +17,7 @@ mod m20261202_000002_customer_erasure;
 mod m20261203_000001_metafields;
 mod m20261204_000001_webhooks;
 mod m20261206_000001_customer_imports;
+mod m20261207_000001_customer_read_changes;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_metafields::Migration),
             Box::new(m20261204_000001_webhooks::Migration),
             Box::new(m20261206_000001_customer_imports::Migration),
+            Box::new(m20261207_000001_customer_read_changes::Migration),
         ]
     }
 }

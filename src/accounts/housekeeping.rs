@@ -106,6 +106,7 @@ impl Accounts {
             )
             .await?,
         };
+        crate::store::prune_read_changes(&txn).await?;
         txn.commit().await?;
         Ok(purged)
     }

@@ -128,12 +128,12 @@ impl Sessions<'_> {
         )
     }
 
-    /// The customers behind several tokens in one query (for the GraphQL data loader); tokens
-    /// that do not work are missing from the answer.
+    /// The customers behind several tokens in one query (for the GraphQL data loader), with
+    /// when each token expires; tokens that do not work are missing from the answer.
     pub async fn customers_by_tokens(
         &self,
         tokens: &[String],
-    ) -> Result<std::collections::HashMap<String, CustomerRecord>, AccountError> {
+    ) -> Result<std::collections::HashMap<String, (CustomerRecord, i64)>, AccountError> {
         let by_digest: std::collections::HashMap<String, &String> = tokens
             .iter()
             .filter_map(|token| access_token::digest(token).map(|digest| (digest, token)))
@@ -143,10 +143,10 @@ impl Sessions<'_> {
             access_tokens::find_live_many(&self.inner.db, self.shop.id, &digests, now()).await?;
         Ok(found
             .into_iter()
-            .filter_map(|(digest, customer)| {
+            .filter_map(|(digest, expires_at, customer)| {
                 by_digest
                     .get(&digest)
-                    .map(|token| ((*token).clone(), customer))
+                    .map(|token| ((*token).clone(), (customer, expires_at)))
             })
             .collect())
     }

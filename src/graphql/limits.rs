@@ -94,6 +94,42 @@ fn operation_to_run<'d>(
     Some(&operation.node)
 }
 
+/// What the operation that would run is, for the pipeline: whether it is a mutation, and
+/// whether it is a query of `customer` root fields only (besides `__typename`, without
+/// fragments): the reads whose answers a node may remember (`store::read_cache`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OperationShape {
+    pub mutation: bool,
+    pub reads_only_customers: bool,
+}
+
+pub fn operation_shape(
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+) -> OperationShape {
+    use async_graphql::parser::types::{OperationType, Selection};
+
+    let Some(operation) = operation_to_run(document, operation_name) else {
+        return OperationShape::default();
+    };
+    let mut customers = 0;
+    let mut only_customers = operation.ty == OperationType::Query;
+    for selection in &operation.selection_set.node.items {
+        match &selection.node {
+            Selection::Field(field) => match field.node.name.node.as_str() {
+                "customer" => customers += 1,
+                "__typename" => {}
+                _ => only_customers = false,
+            },
+            _ => only_customers = false,
+        }
+    }
+    OperationShape {
+        mutation: operation.ty == OperationType::Mutation,
+        reads_only_customers: only_customers && customers > 0,
+    }
+}
+
 /// How many root fields (aliases included, fragments expanded) the operation that would run
 /// selects in `document`; `None` when no operation fits (validation reports that).
 pub fn root_field_count(
@@ -147,5 +183,43 @@ mod tests {
             Some(3)
         );
         assert_eq!(count("not graphql"), None);
+    }
+
+    #[test]
+    fn only_queries_of_customer_fields_are_customer_reads() {
+        let shape = |query: &str, name: Option<&str>| {
+            let document = async_graphql::parser::parse_query(query).expect("parses");
+            operation_shape(&document, name)
+        };
+        let read = OperationShape {
+            mutation: false,
+            reads_only_customers: true,
+        };
+        assert_eq!(
+            shape("{ customer(customerAccessToken: \"t\") { id } }", None),
+            read
+        );
+        assert_eq!(
+            shape(
+                "query Q($t: String!) { __typename a: customer(customerAccessToken: $t) { id } b: customer(customerAccessToken: \"u\") { email } }",
+                None
+            ),
+            read
+        );
+        for other in [
+            "{ __typename }",
+            "{ customer(customerAccessToken: \"t\") { id } node(id: \"x\") { id } }",
+            "{ ...F } fragment F on QueryRoot { customer(customerAccessToken: \"t\") { id } }",
+        ] {
+            assert!(!shape(other, None).reads_only_customers, "{other}");
+        }
+        let mutation = shape(
+            "mutation { customerAccessTokenDelete(customerAccessToken: \"t\") { deletedAccessToken } }",
+            None,
+        );
+        assert!(mutation.mutation && !mutation.reads_only_customers);
+        let both = "query A { customer(customerAccessToken: \"t\") { id } } mutation B { x }";
+        assert_eq!(shape(both, Some("A")), read);
+        assert!(shape(both, Some("B")).mutation);
     }
 }

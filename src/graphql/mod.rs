@@ -21,7 +21,7 @@ use async_graphql::{
 };
 
 pub use errors::TopLevelCode;
-pub use limits::root_field_count;
+pub use limits::{OperationShape, operation_shape, root_field_count};
 pub use null_fields::restore_errored_fields;
 pub use storefront::{
     API_VERSION, AddressLoader, CustomerLoader, MetafieldLoader, RequestContext, RequestCustomers,

@@ -4,6 +4,7 @@
 //! `extensions.search`, as Shopify does.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
 use axum::http::HeaderMap;
@@ -11,9 +12,9 @@ use axum::response::Response;
 
 use super::graphql_pipeline::GraphqlApi;
 use crate::accounts::{AccountError, Accounts, AdminAccess};
-use crate::graphql::AddressLoader;
 use crate::graphql::admin::AdminMetafieldLoader;
 use crate::graphql::admin::{AdminRequest, AdminSchema, SearchWarnings};
+use crate::graphql::{AddressLoader, RequestCustomers};
 
 const TOKEN_HEADER: &str = "x-shopify-access-token";
 
@@ -50,6 +51,7 @@ impl GraphqlApi for AdminApi {
         access: Option<AdminAccess>,
         request_id: String,
         _client_ip: Option<IpAddr>,
+        _customers: Arc<RequestCustomers>,
     ) -> async_graphql::Request {
         // Per request, like the storefront's: the addresses of every customer a request reads,
         // in one query, in the token's shop.

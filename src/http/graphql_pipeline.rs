@@ -9,6 +9,7 @@
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql_axum::GraphQLResponse;
@@ -22,7 +23,11 @@ use super::persisted_queries::PersistedQueries;
 use super::problem_response::{graphql_error, internal_error};
 use crate::accounts::AccountError;
 use crate::graphql::nesting::{self, JSON_MAX_NESTING};
-use crate::graphql::{DocumentGuards, restore_errored_fields, root_field_count};
+use crate::graphql::{
+    DocumentGuards, OperationShape, RequestCustomers, operation_shape, restore_errored_fields,
+    root_field_count,
+};
+use crate::store::{ReadCache, ReadKey};
 
 /// What one GraphQL API brings to the pipeline.
 pub trait GraphqlApi: Clone + Send + Sync + 'static {
@@ -39,18 +44,26 @@ pub trait GraphqlApi: Clone + Send + Sync + 'static {
     /// Whether this access may name the buyer's IP in a header (Shopify's private tokens).
     fn trusts_buyer_ip(access: &Self::Access) -> bool;
 
+    /// What, in an access, a remembered answer to a customer read depends on (for the
+    /// storefront: the storefront token and its shop); `None` for an API whose reads are not
+    /// remembered.
+    fn read_identity(_access: &Self::Access) -> Option<[i64; 2]> {
+        None
+    }
+
     /// Whether a request without a valid credential is refused with 401 before anything runs
     /// (the admin API), rather than answered field by field (the storefront's ACCESS_DENIED).
     const REQUIRES_ACCESS: bool = false;
 
     /// Adds what the resolvers read to the request: the access, the request id, the client's
-    /// IP, data loaders.
+    /// IP, data loaders, and where the customers read by access token are noted.
     fn prepare(
         &self,
         request: async_graphql::Request,
         access: Option<Self::Access>,
         request_id: String,
         client_ip: Option<IpAddr>,
+        customers: Arc<RequestCustomers>,
     ) -> async_graphql::Request;
 
     /// Runs the request with the API's schema.
@@ -76,6 +89,9 @@ pub struct Pipeline<A> {
     pub persisted_queries: PersistedQueries,
     /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// This node's remembered answers to customer reads, when on: the API's customer reads
+    /// are answered from it, and its mutations return only once their changes reached it.
+    pub read_cache: Option<Arc<ReadCache>>,
 }
 
 /// `POST /…/{version}/graphql.json`: a version Shopify's paths use, then the POST pipeline.
@@ -282,7 +298,7 @@ async fn execute<A: GraphqlApi>(
     // execution with its syntax error.
     let operation_name = request.operation_name.clone();
     let variables = std::mem::take(&mut request.variables);
-    let (root_fields, operation, guarded) = match request.parsed_query() {
+    let (root_fields, operation, guarded, shape) = match request.parsed_query() {
         Ok(document) => (
             root_field_count(document, operation_name.as_deref()),
             operation_name
@@ -293,8 +309,14 @@ async fn execute<A: GraphqlApi>(
                     .guards
                     .check(document, operation_name.as_deref(), &variables),
             ),
+            operation_shape(document, operation_name.as_deref()),
         ),
-        Err(_) => (None, operation_name.clone(), None),
+        Err(_) => (
+            None,
+            operation_name.clone(),
+            None,
+            OperationShape::default(),
+        ),
     };
     request.variables = variables;
     // Before any variable is read or any resolver runs: 100 aliased logins in one document must
@@ -344,19 +366,113 @@ async fn execute<A: GraphqlApi>(
         &pipeline.trusted_proxies,
         access.as_ref().is_some_and(A::trusts_buyer_ip),
     );
-    let request = pipeline.api.prepare(request, access, request_id, client_ip);
     let operation = crate::metrics::operation_label(operation.as_deref());
     let started = std::time::Instant::now();
+    let remembered = match (
+        &pipeline.read_cache,
+        access.as_ref().and_then(A::read_identity),
+    ) {
+        (Some(cache), Some(identity)) if shape.reads_only_customers => cache
+            .begin()
+            .map(|generation| (cache, generation, read_key(identity, &request))),
+        _ => None,
+    };
+    if let Some((cache, _, key)) = &remembered {
+        let found = cache.get(key, crate::accounts::now());
+        crate::metrics::customer_read_cache(found.is_some());
+        if let Some(body) = found {
+            crate::metrics::graphql_request(operation, 200, started.elapsed().as_secs_f64());
+            return json_body(body);
+        }
+    }
+    let customers = Arc::new(RequestCustomers::default());
+    let request = pipeline.api.prepare(
+        request,
+        access,
+        request_id,
+        client_ip,
+        Arc::clone(&customers),
+    );
     let response = pipeline.api.execute(request).await;
     let mut response = DocumentGuards::report_cost(response, cost);
     restore_errored_fields(&mut response);
-    let response = json_response(response);
+    let response = match remembered {
+        Some((cache, generation, key)) => match rememberable(&response) {
+            Some(body) => {
+                if let Some(expires_at) = customers.earliest_expiry() {
+                    cache.remember(generation, key, body.clone(), customers.known(), expires_at);
+                }
+                json_body(body)
+            }
+            None => json_response(response),
+        },
+        None => json_response(response),
+    };
+    if shape.mutation
+        && let Some(cache) = &pipeline.read_cache
+    {
+        // The client may read next what it just wrote: on PostgreSQL the change's signal must
+        // have reached this node's remembered answers first.
+        cache.settle().await;
+    }
     crate::metrics::graphql_request(
         operation,
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
     );
     response
+}
+
+/// What a customer read's answer depends on besides the data: the access (storefront token and
+/// shop), the document, the operation and the variables (the customer access token is one, or
+/// is in the document).
+fn read_key(identity: [i64; 2], request: &async_graphql::Request) -> ReadKey {
+    use sha2::{Digest, Sha256};
+
+    let mut digest = Sha256::new();
+    for part in identity {
+        digest.update(part.to_le_bytes());
+    }
+    let variables = serde_json::to_vec(&request.variables).unwrap_or_default();
+    let name = request.operation_name.as_deref().unwrap_or_default();
+    // Each part behind its length, so that no two requests hash the same bytes.
+    for part in [name.as_bytes(), request.query.as_bytes(), &variables] {
+        digest.update((part.len() as u64).to_le_bytes());
+        digest.update(part);
+    }
+    digest.finalize().into()
+}
+
+/// The body to remember: an answer without errors (they may be passing: an infrastructure
+/// failure) whose every `customer` was found (an unknown token has nothing to be tagged with),
+/// and that needs no header of its own.
+fn rememberable(response: &async_graphql::Response) -> Option<Bytes> {
+    if !response.is_ok()
+        || !response.http_headers.is_empty()
+        || response.cache_control.value().is_some()
+    {
+        return None;
+    }
+    let async_graphql::Value::Object(fields) = &response.data else {
+        return None;
+    };
+    if fields
+        .values()
+        .any(|value| matches!(value, async_graphql::Value::Null))
+    {
+        return None;
+    }
+    serde_json::to_vec(response).ok().map(Bytes::from)
+}
+
+/// A GraphQL answer already serialized, as [`json_response`] sends one.
+fn json_body(body: Bytes) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// A GraphQL answer as Shopify sends it: `application/json`, which its clients insist on

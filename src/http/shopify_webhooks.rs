@@ -115,6 +115,11 @@ pub async fn receive_orders(
         WebhookOutcome::Duplicate => "duplicate",
     };
     tracing::info!(shop = %shop.handle, topic = topic.as_str(), outcome = word, "Shopify order webhook applied");
+    // As after a mutation: this node's remembered customer reads have the order before the
+    // answer leaves (store::read_cache).
+    if let Some(cache) = state.accounts.database().customer_read_cache() {
+        cache.settle().await;
+    }
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],

@@ -53,12 +53,17 @@ impl GraphqlApi for StorefrontApi {
         access.kind == TokenKind::Private
     }
 
+    fn read_identity(access: &StorefrontAccess) -> Option<[i64; 2]> {
+        Some([access.token_id, access.shop.id])
+    }
+
     fn prepare(
         &self,
         mut request: async_graphql::Request,
         storefront: Option<StorefrontAccess>,
         request_id: String,
         client_ip: Option<IpAddr>,
+        customers: Arc<RequestCustomers>,
     ) -> async_graphql::Request {
         // `@inContext(buyer:)`, read from the document the pipeline parsed already.
         let operation_name = request.operation_name.clone();
@@ -79,7 +84,6 @@ impl GraphqlApi for StorefrontApi {
             client_ip,
         });
         if let Some(shop) = shop {
-            let customers = Arc::new(RequestCustomers::default());
             // Per request, without a cache: batches the customer and address reads of one
             // request, and a mutation never sees data read before it. The default 1 ms wait
             // stays: with none, the fetch can run on another worker before every sibling load is

@@ -65,18 +65,18 @@ pub async fn find_live(
     })
 }
 
-/// The live tokens among these digests with their enabled customers, in one query (on SQLite on
+/// The live tokens among these digests with their expiry and enabled customers, in one query (on SQLite on
 /// the calling thread: `direct_reads`).
 pub async fn find_live_many(
     db: &Database,
     shop_id: i64,
     digests: &[String],
     now: i64,
-) -> Result<Vec<(String, CustomerRecord)>, StoreError> {
+) -> Result<Vec<(String, i64, CustomerRecord)>, StoreError> {
     if digests.is_empty() {
         return Ok(Vec::new());
     }
-    let found: Vec<(String, customer::Model)> = match db.direct_reads() {
+    let found: Vec<(String, i64, customer::Model)> = match db.direct_reads() {
         Some(direct) => direct.live_tokens(shop_id, digests, now)?,
         None => customer_access_token::Entity::find()
             .filter(customer_access_token::Column::ShopId.eq(shop_id))
@@ -86,14 +86,14 @@ pub async fn find_live_many(
             .all(db.reader())
             .await?
             .into_iter()
-            .filter_map(|(token, customer)| Some((token.token_digest, customer?)))
+            .filter_map(|(token, customer)| Some((token.token_digest, token.expires_at, customer?)))
             .collect(),
     };
     Ok(found
         .into_iter()
-        .filter_map(|(digest, customer)| {
+        .filter_map(|(digest, expires_at, customer)| {
             let customer = CustomerRecord::from(customer);
-            (customer.state == CustomerState::Enabled).then_some((digest, customer))
+            (customer.state == CustomerState::Enabled).then_some((digest, expires_at, customer))
         })
         .collect())
 }

@@ -19,6 +19,7 @@ use super::access_cache::AccessCache;
 use super::checkpoint::Checkpointer;
 use super::direct_reads::DirectReads;
 use super::direct_writes::DirectWriter;
+use super::read_cache::ReadCache;
 use super::write_transaction::WriteTransaction;
 use crate::config::DatabaseConfig;
 
@@ -45,6 +46,8 @@ pub struct Database {
     url: Arc<str>,
     /// The storefront tokens this node checked (`access_cache`), once started.
     access_cache: Arc<OnceLock<Arc<AccessCache>>>,
+    /// The answers to customer reads this node remembers (`read_cache`), once started.
+    read_cache: Arc<OnceLock<Arc<ReadCache>>>,
     /// SQLite: the statements of every customer read, on the calling thread (`direct_reads`).
     direct_reads: Option<Arc<DirectReads>>,
     /// SQLite: every write transaction, on the calling thread (`direct_writes`); `None` on
@@ -201,6 +204,7 @@ impl Database {
                 file: None,
                 url: Arc::from(url),
                 access_cache: Arc::default(),
+                read_cache: Arc::default(),
                 checkpointer: None,
                 direct_reads: None,
                 direct_writer: None,
@@ -330,6 +334,7 @@ impl Database {
             file,
             url: Arc::from(url),
             access_cache: Arc::default(),
+            read_cache: Arc::default(),
             checkpointer: checkpointer.map(Arc::new),
             direct_reads,
             direct_writer,
@@ -354,6 +359,33 @@ impl Database {
         };
         // Called once, at start: a second cache (and listener) would just be dropped.
         let _ = self.access_cache.set(cache);
+    }
+
+    /// Starts remembering answers to customer reads, up to `capacity_bytes` (see `read_cache`);
+    /// never on an in-memory database. Needs the migrated schema: a serving node calls it once
+    /// after migrating.
+    pub async fn cache_customer_reads(&self, capacity_bytes: usize) {
+        if self.read_cache.get().is_some() || capacity_bytes == 0 {
+            return;
+        }
+        let cache = match self.backend {
+            Backend::Postgres => {
+                Some(ReadCache::postgres(&self.url, self.writer.clone(), capacity_bytes).await)
+            }
+            Backend::Sqlite => self
+                .file
+                .as_ref()
+                .and_then(|file| ReadCache::sqlite(&file.path, capacity_bytes))
+                .map(Arc::new),
+        };
+        if let Some(cache) = cache {
+            let _ = self.read_cache.set(cache);
+        }
+    }
+
+    /// The answers to customer reads this node remembers, when started.
+    pub fn customer_read_cache(&self) -> Option<&Arc<ReadCache>> {
+        self.read_cache.get()
     }
 
     /// Drops what this node remembers of storefront tokens and shops, at once, after it changed

@@ -171,15 +171,15 @@ impl DirectReads {
     }
 
     /// [`super::access_tokens::find_live_many`]: the live tokens among `digests` with their
-    /// customers (enabled or not; the caller filters).
+    /// expiry and customers (enabled or not; the caller filters).
     pub fn live_tokens(
         &self,
         shop_id: i64,
         digests: &[String],
         now: i64,
-    ) -> Result<Vec<(String, customer::Model)>, StoreError> {
+    ) -> Result<Vec<(String, i64, customer::Model)>, StoreError> {
         let sql = format!(
-            "SELECT t.token_digest, {CUSTOMER_COLUMNS} FROM customer_access_tokens t \
+            "SELECT t.token_digest, t.expires_at, {CUSTOMER_COLUMNS} FROM customer_access_tokens t \
              JOIN customers c ON c.id = t.customer_id \
              WHERE t.shop_id = ? AND t.token_digest IN ({}) AND t.expires_at > ?",
             placeholders(digests.len())
@@ -191,7 +191,7 @@ impl DirectReads {
         self.with(|connection| {
             let mut statement = connection.prepare_cached(&sql)?;
             let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
-                Ok((row.get::<_, String>(0)?, customer_at(row, 1)?))
+                Ok((row.get::<_, String>(0)?, row.get(1)?, customer_at(row, 2)?))
             })?;
             rows.collect()
         })
@@ -308,17 +308,20 @@ mod tests {
         let direct = db.direct_reads().expect("SQLite has direct readers");
 
         let digests = vec!["digest-a".to_owned(), "digest-unknown".to_owned()];
-        let through_sea_orm: Vec<(String, customer::Model)> = customer_access_token::Entity::find()
-            .filter(customer_access_token::Column::ShopId.eq(7))
-            .filter(customer_access_token::Column::TokenDigest.is_in(digests.clone()))
-            .filter(customer_access_token::Column::ExpiresAt.gt(100))
-            .find_also_related(customer::Entity)
-            .all(db.reader())
-            .await
-            .expect("sea-orm")
-            .into_iter()
-            .filter_map(|(token, customer)| Some((token.token_digest, customer?)))
-            .collect();
+        let through_sea_orm: Vec<(String, i64, customer::Model)> =
+            customer_access_token::Entity::find()
+                .filter(customer_access_token::Column::ShopId.eq(7))
+                .filter(customer_access_token::Column::TokenDigest.is_in(digests.clone()))
+                .filter(customer_access_token::Column::ExpiresAt.gt(100))
+                .find_also_related(customer::Entity)
+                .all(db.reader())
+                .await
+                .expect("sea-orm")
+                .into_iter()
+                .filter_map(|(token, customer)| {
+                    Some((token.token_digest, token.expires_at, customer?))
+                })
+                .collect();
         assert_eq!(through_sea_orm.len(), 1);
         assert_eq!(
             direct.live_tokens(7, &digests, 100).expect("direct"),

@@ -22,6 +22,7 @@ mod id_nodes;
 pub mod metafields;
 pub mod orders;
 pub mod outbox;
+mod read_cache;
 pub mod seed;
 pub mod shops;
 pub mod storefront_tokens;
@@ -31,5 +32,6 @@ mod write_transaction;
 
 pub use database::{Backend, Database};
 pub use error::{StoreError, UniqueKey};
+pub use read_cache::{ReadCache, ReadKey, prune_read_changes};
 pub use sea_orm::ConnectionTrait;
 pub use write_transaction::WriteTransaction;

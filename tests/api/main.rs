@@ -16,6 +16,7 @@ mod concurrency;
 mod conformance;
 mod conformance_profile;
 mod customer_query;
+mod customer_read_cache;
 mod customers_import;
 mod database_file;
 mod housekeeping;

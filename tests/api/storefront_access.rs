@@ -248,9 +248,13 @@ async fn a_node_that_lost_its_listening_connection_forgets_what_it_remembered() 
     let app = TestApp::spawn().await;
     assert_eq!(public_read(&app).await.get("errors"), None);
     let listeners = "SELECT CAST(pid AS TEXT) FROM pg_stat_activity \
-                     WHERE datname = current_database() AND query LIKE 'LISTEN%'";
+                     WHERE datname = current_database() AND query LIKE 'LISTEN%storefront_access_changed%'";
     let before = database::texts(&app, listeners).await;
-    assert_eq!(before.len(), 1, "one listening connection: {before:?}");
+    assert_eq!(
+        before.len(),
+        1,
+        "one connection listening for token changes: {before:?}"
+    );
 
     database::execute(
         &app,

@@ -267,8 +267,15 @@ impl Loader<String> for CustomerLoader {
             .customers_by_tokens(keys)
             .await
             .map_err(Arc::new)?;
-        self.1.note(found.values().map(|customer| customer.id));
-        Ok(found)
+        self.1.note(
+            found
+                .values()
+                .map(|(customer, expires_at)| (customer.id, *expires_at)),
+        );
+        Ok(found
+            .into_iter()
+            .map(|(token, (customer, _))| (token, customer))
+            .collect())
     }
 }
 

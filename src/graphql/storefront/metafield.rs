@@ -116,20 +116,39 @@ pub enum HasMetafields {
     Order(Order),
 }
 
-/// The customers a request has read by access token so far: what the metafield loader reads
-/// for at once.
+/// The customers a request has read by access token so far, with when each token expires:
+/// what the metafield loader reads for at once, and what a remembered answer to the request
+/// depends on (`store::read_cache`).
 #[derive(Default)]
-pub struct RequestCustomers(Mutex<Vec<i64>>);
+pub struct RequestCustomers(Mutex<Vec<(i64, i64)>>);
 
 impl RequestCustomers {
-    pub fn note(&self, ids: impl Iterator<Item = i64>) {
+    pub fn note(&self, read: impl Iterator<Item = (i64, i64)>) {
         if let Ok(mut known) = self.0.lock() {
-            known.extend(ids);
+            known.extend(read);
         }
     }
 
-    fn known(&self) -> Vec<i64> {
-        self.0.lock().map(|known| known.clone()).unwrap_or_default()
+    /// The customers read, each once.
+    pub fn known(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .0
+            .lock()
+            .map(|known| known.iter().map(|(id, _)| *id).collect())
+            .unwrap_or_default();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// When the first of the tokens read with expires (`None` when none was read).
+    pub fn earliest_expiry(&self) -> Option<i64> {
+        self.0
+            .lock()
+            .ok()?
+            .iter()
+            .map(|(_, expires_at)| *expires_at)
+            .min()
     }
 }
 
