@@ -239,14 +239,20 @@ impl SqliteLog {
     }
 }
 
-/// PostgreSQL: what [`ReadCache::settle`] needs.
+/// PostgreSQL: what [`ReadCache::settle`] needs. Mutations that settle at about the same time
+/// share a marker: one is sent for every mutation that asked before it was sent.
 struct Settling {
     /// Sends the marker notifications.
     db: DatabaseConnection,
     /// Tells this node's markers from other nodes'.
     node: String,
     next: u64,
-    waiting: HashMap<u64, oneshot::Sender<()>>,
+    /// Mutations waiting for a marker not sent yet.
+    queued: Vec<oneshot::Sender<()>>,
+    /// Mutations waiting for each marker sent, by number.
+    sent: HashMap<u64, Vec<oneshot::Sender<()>>>,
+    /// Whether a task is sending markers.
+    sending: bool,
 }
 
 pub struct ReadCache {
@@ -286,7 +292,9 @@ impl ReadCache {
                 db,
                 node: uuid::Uuid::new_v4().simple().to_string(),
                 next: 0,
-                waiting: HashMap::new(),
+                queued: Vec::new(),
+                sent: HashMap::new(),
+                sending: false,
             })),
             listener: Mutex::default(),
         });
@@ -399,45 +407,31 @@ impl ReadCache {
 
     /// After this node changed data: returns once every change it committed has been applied
     /// here. On SQLite that is already so (the next lookup reads the log first); on PostgreSQL
-    /// a marker is sent on the channel and awaited: notifications arrive in commit order, so
-    /// the marker comes after the mutation's own.
-    pub async fn settle(&self) {
+    /// a marker notification is sent after the call and awaited: notifications arrive in commit
+    /// order, so the marker comes after the mutation's own.
+    pub async fn settle(self: &Arc<Self>) {
         let Some(settling) = &self.settling else {
             return;
         };
         if self.begin().is_none() {
             return;
         }
-        let (db, payload, arrived) = {
+        let (sender, arrived) = oneshot::channel();
+        let start_sending = {
             let Ok(mut settling) = settling.lock() else {
                 return;
             };
-            let number = settling.next;
-            settling.next += 1;
-            let (sender, arrived) = oneshot::channel();
-            settling.waiting.insert(number, sender);
-            (
-                settling.db.clone(),
-                format!("sync:{}:{number}", settling.node),
-                arrived,
-            )
+            settling.queued.push(sender);
+            !std::mem::replace(&mut settling.sending, true)
         };
-        let sent = db
-            .execute_raw(sea_orm::Statement::from_sql_and_values(
-                sea_orm::DatabaseBackend::Postgres,
-                "SELECT pg_notify($1, $2)",
-                [CHANNEL.into(), payload.into()],
-            ))
-            .await;
-        let settled = match sent {
-            Ok(_) => matches!(tokio::time::timeout(SETTLE_WAIT, arrived).await, Ok(Ok(()))),
-            Err(err) => {
-                tracing::warn!(error = %err, "cannot send the customer-change marker");
-                false
-            }
-        };
-        if !settled {
+        if start_sending {
+            tokio::spawn(send_markers(Arc::downgrade(self)));
+        }
+        if !matches!(tokio::time::timeout(SETTLE_WAIT, arrived).await, Ok(Ok(()))) {
             // Whatever came from before the write cannot be told from what came after.
+            tracing::warn!(
+                "the customer-change marker did not come back in time; forgetting every remembered read"
+            );
             self.apply(Change::Everyone);
         }
     }
@@ -454,9 +448,11 @@ impl ReadCache {
             if let Some((node, number)) = marker.split_once(':')
                 && node == settling.node
                 && let Ok(number) = number.parse::<u64>()
-                && let Some(waiter) = settling.waiting.remove(&number)
+                && let Some(waiters) = settling.sent.remove(&number)
             {
-                let _ = waiter.send(());
+                for waiter in waiters {
+                    let _ = waiter.send(());
+                }
             }
             return;
         }
@@ -466,12 +462,13 @@ impl ReadCache {
         }
     }
 
-    /// The listener lost its connection: waiting mutations go on (the cache is unusable).
+    /// The listener lost its connection: mutations waiting for sent markers go on (dropping
+    /// their senders; the cache is unusable meanwhile).
     fn release_waiting(&self) {
         if let Some(settling) = &self.settling
             && let Ok(mut settling) = settling.lock()
         {
-            settling.waiting.clear();
+            settling.sent.clear();
         }
     }
 }
@@ -482,6 +479,54 @@ impl Drop for ReadCache {
             && let Some(task) = listener.take()
         {
             task.abort();
+        }
+    }
+}
+
+/// Sends one marker for all the mutations queued, again while more queue, then stops.
+async fn send_markers(cache: Weak<ReadCache>) {
+    loop {
+        let Some(live) = cache.upgrade() else { return };
+        let Some(settling) = &live.settling else {
+            return;
+        };
+        let (db, number, payload) = {
+            let Ok(mut settling) = settling.lock() else {
+                return;
+            };
+            if settling.queued.is_empty() {
+                settling.sending = false;
+                return;
+            }
+            let number = settling.next;
+            settling.next += 1;
+            let batch = std::mem::take(&mut settling.queued);
+            // A marker that never came back (its mutations timed out) is not kept for ever.
+            settling.sent.retain(|sent, _| sent + 1024 > number);
+            settling.sent.insert(number, batch);
+            (
+                settling.db.clone(),
+                number,
+                format!("sync:{}:{number}", settling.node),
+            )
+        };
+        drop(live);
+        let sent = db
+            .execute_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [CHANNEL.into(), payload.into()],
+            ))
+            .await;
+        if let Err(err) = sent {
+            tracing::warn!(error = %err, "cannot send the customer-change marker");
+            // Its mutations time out and forget everything; dropping them ends the wait now.
+            if let Some(live) = cache.upgrade()
+                && let Some(settling) = &live.settling
+                && let Ok(mut settling) = settling.lock()
+            {
+                settling.sent.remove(&number);
+            }
         }
     }
 }
