@@ -106,8 +106,17 @@ impl Accounts {
             )
             .await?,
         };
-        crate::store::prune_read_changes(&txn).await?;
         txn.commit().await?;
+        // In transactions of their own, a bounded number of rows each: after a bulk import the
+        // log can hold millions, and one transaction deleting them all took 100 MiB.
+        loop {
+            let txn = self.inner.db.begin_write().await?;
+            let more = crate::store::prune_read_changes(&txn).await?;
+            txn.commit().await?;
+            if !more {
+                break;
+            }
+        }
         Ok(purged)
     }
 }

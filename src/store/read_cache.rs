@@ -48,6 +48,8 @@ const RECENT: usize = 4096;
 const MOST_CHANGES_READ: i64 = 1000;
 /// SQLite: how many rows of `customer_read_changes` housekeeping leaves.
 pub const CHANGES_KEPT: i64 = 10_000;
+/// SQLite: how many rows housekeeping deletes in one transaction.
+const PRUNED_AT_ONCE: i64 = 10_000;
 /// How long a starting node waits for its listener before it serves without the cache.
 const FIRST_LISTEN_WAIT: Duration = Duration::from_secs(5);
 /// How long a mutation waits for its signals to come back before dropping everything.
@@ -387,7 +389,7 @@ impl ReadCache {
         state.insert(key, entry, self.capacity);
     }
 
-    /// Bytes held, for the tests and the metrics.
+    /// Bytes held (bodies and what each entry costs besides).
     pub fn bytes(&self) -> usize {
         self.state.lock().map_or(0, |state| state.bytes)
     }
@@ -581,21 +583,24 @@ async fn listen(cache: Weak<ReadCache>, url: String, mut listening: Option<onesh
     }
 }
 
-/// SQLite: drops the rows of `customer_read_changes` but the last [`CHANGES_KEPT`] (a node that
-/// had not read them yet drops everything it remembers). PostgreSQL keeps none.
-pub async fn prune_read_changes(db: &impl ConnectionTrait) -> Result<u64, StoreError> {
+/// SQLite: drops the oldest rows of `customer_read_changes` beyond the last [`CHANGES_KEPT`], at
+/// most [`PRUNED_AT_ONCE`] of them (a node that had not read them yet drops everything it
+/// remembers); `true` when there are more to drop. PostgreSQL keeps no rows.
+pub async fn prune_read_changes(db: &impl ConnectionTrait) -> Result<bool, StoreError> {
     if db.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
-        return Ok(0);
+        return Ok(false);
     }
+    // A range of the rowid from the oldest row: no scan, whatever the size of the log.
     let pruned = db
         .execute_raw(sea_orm::Statement::from_sql_and_values(
             sea_orm::DatabaseBackend::Sqlite,
             "DELETE FROM customer_read_changes \
-             WHERE seq <= (SELECT MAX(seq) FROM customer_read_changes) - ?",
-            [CHANGES_KEPT.into()],
+             WHERE seq < (SELECT MIN(seq) FROM customer_read_changes) + ? \
+             AND seq <= (SELECT MAX(seq) FROM customer_read_changes) - ?",
+            [PRUNED_AT_ONCE.into(), CHANGES_KEPT.into()],
         ))
         .await?;
-    Ok(pruned.rows_affected())
+    Ok(pruned.rows_affected() == PRUNED_AT_ONCE as u64)
 }
 
 #[cfg(test)]

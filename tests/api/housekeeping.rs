@@ -169,3 +169,36 @@ async fn every_purge_uses_an_index() {
         assert!(uses_index(&plan), "{delete}:\n{plan}");
     }
 }
+
+/// SQLite: the log of customer changes (what tells a node's remembered reads what changed) is
+/// kept to its last 10,000 rows, pruned a bounded batch per transaction however long it grew (a
+/// bulk import logs a row per changed row), and a node that had not read the pruned rows
+/// forgets what it remembered rather than serve it.
+#[tokio::test]
+async fn the_log_of_customer_changes_is_kept_to_its_last_rows() {
+    let app = TestApp::spawn_quiet_with(|_| {}).await;
+    if app.config.database_url.is_some() {
+        return;
+    }
+    let token = app.signed_in_customer("logged@example.com").await;
+    let read = |token: String| {
+        let app = &app;
+        async move { app.graphql(READ, json!({ "token": token })).await }
+    };
+    let first = read(token.clone()).await;
+    // A change of this customer made behind the app's back, then 25,000 changes of nobody in
+    // particular: the customer's row is pruned before the node looked.
+    execute(&app, "UPDATE customers SET first_name = 'Pruned'").await;
+    execute(
+        &app,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000) \
+         INSERT INTO customer_read_changes (customer_id) SELECT -i FROM n",
+    )
+    .await;
+    let retention = app.config.housekeeping.retention();
+    app.app.accounts.purge(retention).await.expect("purge");
+    assert_eq!(count(&app, "customer_read_changes").await, 10_000);
+    let after = read(token).await;
+    assert_ne!(after, first);
+    assert_eq!(after["data"]["customer"]["firstName"], "Pruned", "{after}");
+}
