@@ -492,7 +492,7 @@ impl Default for DatabaseConfig {
             acquire_timeout_seconds: 10,
             auto_migrate: true,
             cache_storefront_tokens: true,
-            customer_read_cache_mib: 32,
+            customer_read_cache_mib: 16,
         }
     }
 }

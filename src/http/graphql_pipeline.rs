@@ -462,7 +462,11 @@ fn rememberable(response: &async_graphql::Response) -> Option<Bytes> {
     {
         return None;
     }
-    serde_json::to_vec(response).ok().map(Bytes::from)
+    // Kept for as long as it is remembered: no spare capacity (serializing doubles the buffer
+    // as it grows).
+    let mut body = serde_json::to_vec(response).ok()?;
+    body.shrink_to_fit();
+    Some(Bytes::from(body))
 }
 
 /// A GraphQL answer already serialized, as [`json_response`] sends one.

@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use crate::domain::shop::Shop;
@@ -29,9 +29,6 @@ use crate::domain::storefront_token::StorefrontTokenRecord;
 /// Distinct active tokens remembered; more drops the cache and starts again (a shop has a
 /// handful of storefront tokens, a server a few per shop).
 const CAPACITY: usize = 10_000;
-
-/// How long a starting node waits for its listener before it serves without the cache.
-const FIRST_LISTEN_WAIT: Duration = Duration::from_secs(5);
 
 /// The PostgreSQL notification channel the migration's triggers send on.
 pub const CHANNEL: &str = "storefront_access_changed";
@@ -71,12 +68,8 @@ struct SqliteWatch {
 
 impl SqliteWatch {
     fn open(path: &Path) -> rusqlite::Result<Self> {
-        let connection = rusqlite::Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
         // WAL readers do not wait on writers; this covers a checkpoint's brief exclusive moment.
-        connection.busy_timeout(Duration::from_millis(500))?;
+        let connection = super::direct_reads::read_only(path, Duration::from_millis(500))?;
         let mut watch = Self {
             connection,
             data_version: 0,
@@ -142,22 +135,10 @@ impl AccessCache {
     /// for (a while), so that a node starts with its cache working.
     pub async fn postgres(url: &str) -> Arc<Self> {
         let cache = Arc::new(Self::default());
-        let (listening, first_listen) = tokio::sync::oneshot::channel();
-        let task = tokio::spawn(listen(
-            Arc::downgrade(&cache),
-            url.to_owned(),
-            Some(listening),
-        ));
+        let task =
+            super::change_listener::start(&cache, url, CHANNEL, "storefront token changes").await;
         if let Ok(mut listener) = cache.listener.lock() {
-            *listener = Some(task.abort_handle());
-        }
-        if tokio::time::timeout(FIRST_LISTEN_WAIT, first_listen)
-            .await
-            .is_err()
-        {
-            tracing::warn!(
-                "not yet listening for storefront token changes; storefront tokens are not cached until then"
-            );
+            *listener = Some(task);
         }
         cache
     }
@@ -236,62 +217,13 @@ impl Drop for AccessCache {
     }
 }
 
-/// Listens for changes until the cache is gone. A lost connection makes the cache unusable
-/// (and empty) until listening again: notifications sent meanwhile are lost.
-async fn listen(
-    cache: Weak<AccessCache>,
-    url: String,
-    mut listening: Option<tokio::sync::oneshot::Sender<()>>,
-) {
-    let mut backoff = Duration::from_millis(100);
-    loop {
-        match sqlx::postgres::PgListener::connect(&url).await {
-            Ok(mut listener) => {
-                // Reconnecting is done here, so that the cache is unusable until LISTEN holds.
-                listener.eager_reconnect(false);
-                match listener.listen(CHANNEL).await {
-                    Ok(()) => {
-                        let Some(live) = cache.upgrade() else { return };
-                        live.set_usable(true);
-                        drop(live);
-                        if let Some(listening) = listening.take() {
-                            let _ = listening.send(());
-                        }
-                        backoff = Duration::from_millis(100);
-                        loop {
-                            let received = listener.try_recv().await;
-                            let Some(live) = cache.upgrade() else { return };
-                            match received {
-                                Ok(Some(_)) => live.drop_all(),
-                                Ok(None) => {
-                                    tracing::warn!(
-                                        "lost the connection that listens for storefront token changes; not caching until it is back"
-                                    );
-                                    live.set_usable(false);
-                                    break;
-                                }
-                                Err(err) => {
-                                    tracing::warn!(error = %err, "listening for storefront token changes failed; not caching until it is back");
-                                    live.set_usable(false);
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                    Err(err) => {
-                        tracing::warn!(error = %err, "cannot listen for storefront token changes; not caching storefront tokens");
-                    }
-                }
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "cannot connect to listen for storefront token changes; not caching storefront tokens");
-            }
-        }
-        if cache.strong_count() == 0 {
-            return;
-        }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
+impl super::change_listener::ChangeSink for AccessCache {
+    fn listening(&self, listening: bool) {
+        self.set_usable(listening);
+    }
+
+    fn received(&self, _payload: &str) {
+        self.drop_all();
     }
 }
 

@@ -34,6 +34,20 @@ pub struct DirectReads {
     next: AtomicUsize,
 }
 
+/// A read-only connection to the SQLite file at `path`, for the calling thread (this module's
+/// readers, and the caches' watches of `PRAGMA data_version`).
+pub(super) fn read_only(
+    path: &Path,
+    busy_timeout: Duration,
+) -> rusqlite::Result<rusqlite::Connection> {
+    let connection = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(busy_timeout)?;
+    Ok(connection)
+}
+
 fn failed(err: rusqlite::Error) -> StoreError {
     StoreError::Db(DbErr::Custom(format!("SQLite read: {err}")))
 }
@@ -137,14 +151,8 @@ impl DirectReads {
     pub fn open(path: &Path, count: usize) -> rusqlite::Result<Self> {
         let connections = (0..count.max(1))
             .map(|_| {
-                let connection = rusqlite::Connection::open_with_flags(
-                    path,
-                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
                 // As the pool's readers: a WAL reader waits only for a checkpoint's moment.
-                connection.busy_timeout(Duration::from_secs(5))?;
-                Ok(Mutex::new(connection))
+                Ok(Mutex::new(read_only(path, Duration::from_secs(5))?))
             })
             .collect::<rusqlite::Result<_>>()?;
         Ok(Self {

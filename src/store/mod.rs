@@ -5,6 +5,7 @@ mod access_cache;
 pub mod access_tokens;
 pub mod addresses;
 pub mod admin_tokens;
+mod change_listener;
 mod checkpoint;
 pub mod customer_audit;
 pub mod customer_imports;

@@ -50,8 +50,6 @@ const MOST_CHANGES_READ: i64 = 1000;
 pub const CHANGES_KEPT: i64 = 10_000;
 /// SQLite: how many rows housekeeping deletes in one transaction.
 const PRUNED_AT_ONCE: i64 = 10_000;
-/// How long a starting node waits for its listener before it serves without the cache.
-const FIRST_LISTEN_WAIT: Duration = Duration::from_secs(5);
 /// How long a mutation waits for its signals to come back before dropping everything.
 const SETTLE_WAIT: Duration = Duration::from_secs(2);
 /// What an entry costs besides its body (the key, the maps' slots, the customer list).
@@ -183,11 +181,8 @@ struct SqliteLog {
 
 impl SqliteLog {
     fn open(path: &Path) -> rusqlite::Result<Self> {
-        let connection = rusqlite::Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        connection.busy_timeout(Duration::from_millis(500))?;
+        // WAL readers do not wait on writers; this covers a checkpoint's brief exclusive moment.
+        let connection = super::direct_reads::read_only(path, Duration::from_millis(500))?;
         let data_version = connection.query_row("PRAGMA data_version", [], |row| row.get(0))?;
         let last_seq = Self::latest(&connection)?;
         Ok(Self {
@@ -300,22 +295,9 @@ impl ReadCache {
             })),
             listener: Mutex::default(),
         });
-        let (listening, first_listen) = oneshot::channel();
-        let task = tokio::spawn(listen(
-            Arc::downgrade(&cache),
-            url.to_owned(),
-            Some(listening),
-        ));
+        let task = super::change_listener::start(&cache, url, CHANNEL, "customer changes").await;
         if let Ok(mut listener) = cache.listener.lock() {
-            *listener = Some(task.abort_handle());
-        }
-        if tokio::time::timeout(FIRST_LISTEN_WAIT, first_listen)
-            .await
-            .is_err()
-        {
-            tracing::warn!(
-                "not yet listening for customer changes; customer reads are not cached until then"
-            );
+            *listener = Some(task);
         }
         cache
     }
@@ -533,53 +515,16 @@ async fn send_markers(cache: Weak<ReadCache>) {
     }
 }
 
-/// Listens for changes until the cache is gone. A lost connection makes the cache unusable
-/// (and empty) until listening again: notifications sent meanwhile are lost.
-async fn listen(cache: Weak<ReadCache>, url: String, mut listening: Option<oneshot::Sender<()>>) {
-    let mut backoff = Duration::from_millis(100);
-    loop {
-        match sqlx::postgres::PgListener::connect(&url).await {
-            Ok(mut listener) => {
-                listener.eager_reconnect(false);
-                match listener.listen(CHANNEL).await {
-                    Ok(()) => {
-                        let Some(live) = cache.upgrade() else { return };
-                        live.set_usable(true);
-                        drop(live);
-                        if let Some(listening) = listening.take() {
-                            let _ = listening.send(());
-                        }
-                        backoff = Duration::from_millis(100);
-                        loop {
-                            let received = listener.try_recv().await;
-                            let Some(live) = cache.upgrade() else { return };
-                            match received {
-                                Ok(Some(notification)) => live.received(notification.payload()),
-                                Ok(None) | Err(_) => {
-                                    tracing::warn!(
-                                        "lost the connection that listens for customer changes; not caching customer reads until it is back"
-                                    );
-                                    live.set_usable(false);
-                                    live.release_waiting();
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                    Err(err) => {
-                        tracing::warn!(error = %err, "cannot listen for customer changes; not caching customer reads");
-                    }
-                }
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "cannot connect to listen for customer changes; not caching customer reads");
-            }
+impl super::change_listener::ChangeSink for ReadCache {
+    fn listening(&self, listening: bool) {
+        self.set_usable(listening);
+        if !listening {
+            self.release_waiting();
         }
-        if cache.strong_count() == 0 {
-            return;
-        }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
+
+    fn received(&self, payload: &str) {
+        ReadCache::received(self, payload);
     }
 }
 

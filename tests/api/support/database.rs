@@ -49,3 +49,28 @@ pub async fn execute(app: &TestApp, sql: &str) {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     txn.commit().await.expect("commit");
 }
+
+/// PostgreSQL: ends the one connection of the app that listens on `channel`, then waits
+/// (bounded) until the app listens again on a new one.
+pub async fn drop_listening_connection(app: &TestApp, channel: &str) {
+    let listeners = format!(
+        "SELECT CAST(pid AS TEXT) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query LIKE 'LISTEN%{channel}%'"
+    );
+    let before = texts(app, &listeners).await;
+    assert_eq!(
+        before.len(),
+        1,
+        "one connection listening on {channel}: {before:?}"
+    );
+    execute(app, &format!("SELECT pg_terminate_backend({})", before[0])).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let now = texts(app, &listeners).await;
+        if now.len() == 1 && now != before {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "never listened again");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
