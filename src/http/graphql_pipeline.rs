@@ -378,7 +378,7 @@ async fn execute<A: GraphqlApi>(
         _ => None,
     };
     if let Some((cache, _, key)) = &remembered {
-        let found = cache.get(key, crate::accounts::now());
+        let found = cache.lookup(key, crate::accounts::now()).await;
         crate::metrics::customer_read_cache(found.is_some());
         if let Some(body) = found {
             crate::metrics::graphql_request(operation, 200, started.elapsed().as_secs_f64());

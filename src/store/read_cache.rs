@@ -11,10 +11,11 @@
 //!   read. Check and drop run under one lock, so no lookup after a commit sees an answer from
 //!   before it: exact and immediate, for this process's writes and for the CLI's.
 //! - **PostgreSQL**: a task listens on `storefront_customer_changed` on a connection of its own.
-//!   Another node's change arrives a moment after its commit (as a revoked storefront token
-//!   does). This node's own mutations wait until their signals have come back ([`settle`]), so
-//!   that a client never reads its own write's old answer. While not listening, nothing is
-//!   remembered.
+//!   A change arrives a moment after its commit, so waiting for a marker sent now is how a node
+//!   knows it has every change committed before ([`settle`]): a remembered answer is served only
+//!   after that wait, and this node's mutations answer only after it, so that no client (on this
+//!   node or another) reads the old answer after a change it has seen. While not listening,
+//!   nothing is remembered.
 //!
 //! An answer is kept only if none of its customers (nor everyone) was named since its read
 //! began (the generation), so a read that raced with a change cannot outlive it. An answer never
@@ -25,6 +26,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -258,6 +260,8 @@ pub struct ReadCache {
     sqlite: Option<Mutex<SqliteLog>>,
     settling: Option<Mutex<Settling>>,
     listener: Mutex<Option<tokio::task::AbortHandle>>,
+    /// Answers served from memory ([`lookup`](Self::lookup)).
+    hits: AtomicU64,
 }
 
 impl ReadCache {
@@ -270,6 +274,7 @@ impl ReadCache {
                 sqlite: Some(Mutex::new(log)),
                 settling: None,
                 listener: Mutex::default(),
+                hits: AtomicU64::new(0),
             }),
             Err(err) => {
                 tracing::warn!(error = %err, "customer reads are not cached: cannot watch the database for changes");
@@ -294,6 +299,7 @@ impl ReadCache {
                 sending: false,
             })),
             listener: Mutex::default(),
+            hits: AtomicU64::new(0),
         });
         let task = super::change_listener::start(&cache, url, CHANNEL, "customer changes").await;
         if let Ok(mut listener) = cache.listener.lock() {
@@ -343,6 +349,28 @@ impl ReadCache {
         None
     }
 
+    /// The answer to serve for `key`: [`get`](Self::get), and on PostgreSQL only once every
+    /// change committed before this call has reached this node ([`settle`](Self::settle)).
+    /// Notifications reach each node a moment after the commit; without the wait, a client that
+    /// logged out on one node and read on another at once could be served the answer from
+    /// before. Only a remembered answer waits: one read anew comes from the database.
+    pub async fn lookup(self: &Arc<Self>, key: &ReadKey, now: i64) -> Option<Bytes> {
+        self.get(key, now)?;
+        if self.settling.is_some() {
+            self.settle().await;
+        }
+        let found = self.get(key, now);
+        if found.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        found
+    }
+
+    /// Answers served from memory since the node started.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
     /// Keeps an answer read from `customers`' data, unless one of them changed since
     /// `generation` (from [`begin`](Self::begin), before the read).
     pub fn remember(
@@ -389,10 +417,11 @@ impl ReadCache {
         }
     }
 
-    /// After this node changed data: returns once every change it committed has been applied
-    /// here. On SQLite that is already so (the next lookup reads the log first); on PostgreSQL
-    /// a marker notification is sent after the call and awaited: notifications arrive in commit
-    /// order, so the marker comes after the mutation's own.
+    /// Returns once every change committed before the call, by any node, has been applied here
+    /// (after this node's own mutations, and before a remembered answer is served). On SQLite
+    /// that is already so (the next lookup reads the log first); on PostgreSQL a marker
+    /// notification is sent after the call and awaited: notifications arrive in commit order,
+    /// so the marker comes after every change committed before it.
     pub async fn settle(self: &Arc<Self>) {
         let Some(settling) = &self.settling else {
             return;
@@ -559,6 +588,7 @@ mod tests {
             sqlite: None,
             settling: None,
             listener: Mutex::default(),
+            hits: AtomicU64::new(0),
         }
     }
 
